@@ -37,6 +37,7 @@ export const diagnosticCodes = {
   AGP2018: { severity: "error", title: "duplicate fixture name" },
   AGP2019: { severity: "error", title: "declaration may appear only once" },
   AGP2020: { severity: "error", title: "not an agent type" },
+  AGP2021: { severity: "error", title: "unknown policy under test" },
 
   // Types
   AGP3001: { severity: "error", title: "operand types do not fit the operator" },
