@@ -1,1 +1,57 @@
-export {};
+/**
+ * `agp/stdlib`: everything a compiled policy module imports at run time (the built-in
+ * functions, entity and value helpers, zod schema helpers), the contract types of a
+ * compiled module, and the signature table the checker types stdlib calls with. It
+ * imports nothing from the compiler or the runtime.
+ */
+export type * from "./contract.js";
+export * from "./functions.js";
+export {
+  formatSignature,
+  stdlibFunctionNames,
+  stdlibSignature,
+  stdlibSignatures,
+  validateCidr,
+  validateIsoTime,
+  validateTimeZone,
+  type ConstantValidator,
+  type StdlibExportName,
+  type StdlibParameter,
+  type StdlibSignature,
+  type StdlibType,
+} from "./signatures.js";
+export { EntityIndex, entityKey, formatEntity, resolveEntity, sameEntity } from "./entities.js";
+export { EvaluationError, isEvaluationError, quoteUserText } from "./errors.js";
+export {
+  DURATION_UNITS,
+  ISO_TIME_EXAMPLE,
+  durationFromJson,
+  epochMsToIso,
+  formatDuration,
+  isEntityRef,
+  isoToEpochMs,
+  listContains,
+  parseDuration,
+  parseIsoTime,
+  recordsEqual,
+  valuesEqual,
+  type IsoTimeResult,
+} from "./values.js";
+export {
+  buildEntityIndex,
+  describeIssues,
+  formatPath,
+  toPolicyRequest,
+  zDuration,
+  zEntity,
+  zEntityRecord,
+  zEntityRef,
+  zTime,
+  type EntityIndexOptions,
+  type EntitySchemas,
+  type JsonSchema,
+  type ParsedRequest,
+  type RequestEntities,
+} from "./schemas.js";
+export { eventOf, listFacts } from "./list-facts.js";
+export { cidrRange, ipAddress, parseCidr, parseIpAddress, rangeContains, type CidrRange, type CidrResult, type IpAddress } from "./cidr.js";

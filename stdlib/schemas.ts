@@ -1,0 +1,275 @@
+/**
+ * Building blocks of the zod schemas generated modules emit for requests: times, durations,
+ * entity references and records, and the final step that indexes a request's entities.
+ * Every refusal is a zod issue whose path names the field, so `agp eval` and the runtime
+ * can say which part of a request is wrong.
+ */
+import { z } from "zod";
+import type { EntityRecord, EntityRef, PolicyRequest } from "./contract.js";
+import { EntityIndex, formatEntity } from "./entities.js";
+import { quoteUserText } from "./errors.js";
+import { ISO_TIME_EXAMPLE, parseIsoTime } from "./time.js";
+import { durationFromJson, isEntityRef, recordsEqual } from "./values.js";
+
+/** A zod schema from JSON input to `T`. */
+export type JsonSchema<T> = z.ZodType<T, unknown>;
+
+/** A time in JSON: an ISO-8601 string with an offset, turned into epoch milliseconds. */
+export function zTime(): JsonSchema<number> {
+  return z.unknown().transform((value, ctx) => {
+    if (typeof value !== "string") {
+      ctx.addIssue({ code: "custom", message: `expected a time as an ISO-8601 string, like \`${ISO_TIME_EXAMPLE}\`` });
+      return z.NEVER;
+    }
+    const parsed = parseIsoTime(value);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", message: parsed.message });
+      return z.NEVER;
+    }
+    return parsed.ms;
+  });
+}
+
+/** A duration in JSON: a string like `"15m"` or a number of seconds, turned into milliseconds. */
+export function zDuration(): JsonSchema<number> {
+  return z.unknown().transform((value, ctx) => {
+    const ms = durationFromJson(value);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a duration like \`15m\` or a number of seconds, got ${describeJson(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+/**
+ * The schema of one entity type's records: `type` (exactly `type`), `id` and the
+ * attributes of `shape`, nothing else (an unknown field is refused, naming it).
+ */
+export function zEntityRecord<Shape extends z.ZodRawShape>(type: string, shape: Shape) {
+  return z.strictObject({ type: z.literal(type), id: z.string(), ...shape });
+}
+
+/** Finds the record schema of an entity type; lazy, so record schemas may refer to each other. */
+export type EntitySchemas = (type: string) => JsonSchema<EntityRecord> | undefined;
+
+/**
+ * A field holding an entity of `types` (one, or several for a union): either a reference
+ * `{ "type", "id" }`, whose attributes come from elsewhere in the request, or the record
+ * inline with its attributes, validated by `schemas(type)`. Refuses another type, naming
+ * the expected ones.
+ */
+export function zEntityRef(types: string | readonly string[], schemas?: EntitySchemas): JsonSchema<EntityRecord> {
+  return zEntityField(typeof types === "string" ? [types] : types, schemas, false);
+}
+
+/**
+ * A position that must hold an entity's record with its attributes (an element of
+ * `entities`): like {@link zEntityRef}, but a bare reference is validated by the record
+ * schema too, so missing attributes are named.
+ */
+export function zEntity(types: string | readonly string[], schemas: EntitySchemas): JsonSchema<EntityRecord> {
+  return zEntityField(typeof types === "string" ? [types] : types, schemas, true);
+}
+
+function zEntityField(types: readonly string[], schemas: EntitySchemas | undefined, recordRequired: boolean) {
+  return z.unknown().transform((value, ctx): EntityRecord => {
+    const expected = types.map(quoteUserText).join(" or ");
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: "custom", message: `expected an entity of type ${expected}, got ${describeJson(value)}` });
+      return z.NEVER;
+    }
+    const fields = value as Readonly<Record<string, unknown>>;
+    const type = fields.type;
+    if (typeof type !== "string" || !types.includes(type)) {
+      const got = typeof type === "string" ? quoteUserText(type) : describeJson(type);
+      ctx.addIssue({ code: "custom", path: ["type"], message: `expected an entity of type ${expected}, got ${got}` });
+      return z.NEVER;
+    }
+    if (typeof fields.id !== "string") {
+      ctx.addIssue({ code: "custom", path: ["id"], message: `expected the entity's id as a string, got ${describeJson(fields.id)}` });
+      return z.NEVER;
+    }
+    const hasAttributes = Object.keys(fields).some((key) => key !== "type" && key !== "id");
+    if (!hasAttributes && !recordRequired) return { type, id: fields.id };
+    const schema = schemas?.(type);
+    if (!schema) {
+      ctx.addIssue({ code: "custom", message: `${quoteUserText(type)} entities can only be referred to here, by \`type\` and \`id\`` });
+      return z.NEVER;
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message });
+      }
+      return z.NEVER;
+    }
+    return parsed.data;
+  });
+}
+
+/** Options of {@link buildEntityIndex} and {@link toPolicyRequest}. */
+export interface EntityIndexOptions {
+  /**
+   * Entity types declared without attributes: a bare `{ "type", "id" }` of these types is
+   * their whole record. For every other type a bare reference defines nothing.
+   */
+  readonly attributelessTypes?: readonly string[];
+}
+
+/** What {@link buildEntityIndex} reads: the parts of a parsed request that may hold entities. */
+export interface RequestEntities {
+  readonly principal?: unknown;
+  readonly resource?: unknown;
+  readonly env?: unknown;
+  readonly entities?: readonly unknown[];
+}
+
+type Path = (string | number)[];
+
+// INVARIANT: JSON values nest this deep at most; deeper input is refused rather than walked.
+const MAX_DEPTH = 64;
+
+/**
+ * Indexes every entity a request defines: the `entities` array, the principal, the
+ * resource, and every entity record given inline (an object with `type`, `id` and other
+ * attributes) anywhere inside them or in `env`. Two different definitions of one entity
+ * are refused as an issue on the later one's path; identical repeats are fine. Returns
+ * undefined when it added an issue.
+ */
+export function buildEntityIndex(
+  request: RequestEntities,
+  ctx: z.RefinementCtx,
+  options: EntityIndexOptions = {},
+): EntityIndex | undefined {
+  const index = new EntityIndex();
+  const definedAt = new Map<EntityRecord, Path>();
+  const attributeless = new Set(options.attributelessTypes ?? []);
+  let failed = false;
+
+  const define = (record: EntityRecord, path: Path): void => {
+    const existing = index.get(record.type, record.id);
+    if (!existing) {
+      index.add(record);
+      definedAt.set(record, path);
+      return;
+    }
+    if (existing === record || recordsEqual(existing, record)) return;
+    const firstPath = definedAt.get(existing) ?? [];
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `conflicting definitions of entity ${quoteUserText(formatEntity(record))}: it is also defined at ${quoteUserText(formatPath(firstPath))}`,
+    });
+    failed = true;
+  };
+
+  const walk = (value: unknown, path: Path, depth: number): void => {
+    if (typeof value !== "object" || value === null) return;
+    if (depth > MAX_DEPTH) {
+      ctx.addIssue({ code: "custom", path, message: `the request nests deeper than ${MAX_DEPTH} levels` });
+      failed = true;
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((element, position) => walk(element, [...path, position], depth + 1));
+      return;
+    }
+    const fields = value as Readonly<Record<string, unknown>>;
+    if (isEntityRef(fields) && (isDefinition(fields) || attributeless.has(fields.type))) {
+      define(fields as EntityRecord, path);
+    }
+    for (const [key, field] of Object.entries(fields)) walk(field, [...path, key], depth + 1);
+  };
+
+  request.entities?.forEach((entity, position) => walk(entity, ["entities", position], 1));
+  walk(request.principal, ["principal"], 1);
+  walk(request.resource, ["resource"], 1);
+  walk(request.env, ["env"], 1);
+  return failed ? undefined : index;
+}
+
+function isDefinition(fields: EntityRef): boolean {
+  for (const key in fields) {
+    if (key !== "type" && key !== "id") return true;
+  }
+  return false;
+}
+
+/** A parsed request before its entities are indexed: what a generated request object schema outputs. */
+export interface ParsedRequest {
+  readonly principal: EntityRecord;
+  readonly action: string;
+  readonly resource: EntityRecord;
+  readonly intent: string;
+  readonly session: string;
+  readonly at: number;
+  readonly env: Readonly<Record<string, unknown>>;
+  readonly entities?: readonly EntityRecord[];
+}
+
+/**
+ * The last step of a generated request schema (`.transform(toPolicyRequest)`): indexes the
+ * request's entities ({@link buildEntityIndex}) and replaces a principal or resource given
+ * by reference with its record, refusing one that no part of the request defines.
+ */
+export function toPolicyRequest(
+  request: ParsedRequest,
+  ctx: z.RefinementCtx,
+  options: EntityIndexOptions = {},
+): PolicyRequest {
+  const index = buildEntityIndex(request, ctx, options);
+  if (!index) return z.NEVER;
+  const principal = index.get(request.principal.type, request.principal.id);
+  const resource = index.get(request.resource.type, request.resource.id);
+  for (const [field, ref, record] of [
+    ["principal", request.principal, principal],
+    ["resource", request.resource, resource],
+  ] as const) {
+    if (!record) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `missing entity ${quoteUserText(formatEntity(ref))}: give its attributes inline or in \`entities\``,
+      });
+    }
+  }
+  if (!principal || !resource) return z.NEVER;
+  return {
+    principal,
+    action: request.action,
+    resource,
+    intent: request.intent,
+    session: request.session,
+    at: request.at,
+    env: request.env,
+    entities: index,
+  };
+}
+
+/** A path as a user writes it: `resource.owner.id`, `entities[0].type`, or `request` for the root. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path) {
+    if (typeof key === "number") text += `[${key}]`;
+    else text += text === "" ? String(key) : `.${String(key)}`;
+  }
+  return text === "" ? "request" : text;
+}
+
+/** One line per issue of a failed parse, each naming its field: `` `resource.amount`: expected a number``. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${quoteUserText(formatPath(issue.path))}: ${issue.message}`);
+}
+
+function describeJson(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${quoteUserText(value)}`;
+  return quoteUserText(String(value));
+}
