@@ -1,0 +1,34 @@
+/**
+ * What the parts of the runtime share: the store, the clock, the keys, the current policy
+ * and the locks. Internal; the public API is in `index.ts`.
+ */
+import type { PolicyModule } from "../stdlib/contract.js";
+import type { Clock } from "./clock.js";
+import type { PolicyFacts } from "./facts.js";
+import type { Gate, KeyedMutex } from "./locks.js";
+import type { AuditDraft, Store } from "./stores/store.js";
+import type { Signer } from "./tokens.js";
+
+/** A loaded policy version with its fact indexing. */
+export interface LoadedPolicy {
+  readonly module: PolicyModule;
+  readonly facts: PolicyFacts;
+}
+
+/** The runtime's shared state, passed to sessions, grants, monitors and reviews. */
+export interface RuntimeContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly skewSeconds: number;
+  /** Resolves once the signer exists and the first policy's indexes are built. */
+  readonly ready: Promise<void>;
+  readonly gate: Gate;
+  readonly resourceLocks: KeyedMutex;
+  policy(): LoadedPolicy;
+  signer(): Signer;
+  verificationKeys(): readonly Signer[];
+  /** Appends an audit entry stamped with the clock's time. */
+  audit(type: AuditDraft["type"], data: AuditDraft["data"]): Promise<void>;
+}

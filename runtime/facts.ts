@@ -1,0 +1,219 @@
+/**
+ * History facts from incrementally maintained indexes. For one policy version
+ * ({@link PolicyFacts}), this module decides which store keys an event is indexed under
+ * when it is granted, and which keys a decision reads:
+ * - every event counts in the series of its session, principal and resource (policy-free);
+ *   a `where`-free query counts that series over its window;
+ * - a query whose `where` reads only the event (`dependsOnRequest === false`) has its own
+ *   series per source key, filled with the matching events as they are granted;
+ * - a query whose `where` reads the request scans only that source key's events in the window;
+ * - a separation has a set per (separation, resource, key) of the actions granted.
+ * A decision therefore costs O(log n) per count, whatever the length of history.
+ *
+ * Policy-dependent keys start with the policy's `sourceHash`, so a newly loaded version
+ * gets its own indexes ({@link rebuildIndexes} fills them from the recorded events).
+ */
+import { eventOf } from "../stdlib/list-facts.js";
+import type { Facts, HistoryEvent, HistoryQuery, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
+import type { EntityRef } from "../stdlib/contract.js";
+import type { FactsPlan, FactsReading, IndexEntries, SetEntry, Store } from "./stores/store.js";
+import { entityKey } from "./stores/store.js";
+
+type Source = HistoryQuery["source"];
+
+/** The policy-free series of a source: every granted event of that session, principal or resource. */
+export function sourceSeries(source: Source, event: { readonly session: string; readonly principal: EntityRef; readonly resource: EntityRef }): string {
+  switch (source) {
+    case "session":
+      return `src|session|${event.session}`;
+    case "principal":
+      return `src|principal|${entityKey(event.principal)}`;
+    case "resource":
+      return `src|resource|${entityKey(event.resource)}`;
+  }
+}
+
+const SOURCES: readonly Source[] = ["session", "principal", "resource"];
+
+/** A decision's plan: what to read, and how to answer `Facts` calls from the reading. */
+export interface PreparedFacts {
+  readonly plan: FactsPlan;
+  /** Per separation: the position of its set in `plan.sets` and the key it was read for, or null. */
+  readonly separations: readonly ({ readonly key: string; readonly set: number; readonly errors: number } | null)[];
+  /** Per history query: how its count is read. */
+  readonly queries: readonly QueryReading[];
+}
+
+type QueryReading =
+  | { readonly kind: "count"; readonly count: number; readonly errors: number | null }
+  | { readonly kind: "scan"; readonly scan: number };
+
+/** The index keys and fact reads of one policy version. */
+export class PolicyFacts {
+  readonly namespace: string;
+
+  constructor(readonly module: PolicyModule) {
+    this.namespace = module.sourceHash;
+  }
+
+  /** Every index entry of a newly granted request (policy-free and policy-dependent). */
+  entriesFor(granted: PolicyRequest): IndexEntries {
+    const own = this.policyEntriesFor(granted);
+    const event = eventOf(granted);
+    return { series: [...SOURCES.map((source) => sourceSeries(source, event)), ...own.series], sets: own.sets };
+  }
+
+  /**
+   * The policy-dependent entries of a granted request. A condition or key that throws on
+   * the event is recorded in an error key, and a later decision reading it is denied.
+   */
+  policyEntriesFor(granted: PolicyRequest): IndexEntries {
+    const event = eventOf(granted);
+    const series: string[] = [];
+    this.module.historyQueries.forEach((query, index) => {
+      if (query.where === null || query.dependsOnRequest) return;
+      let matches: boolean;
+      try {
+        matches = query.where(event, granted);
+      } catch {
+        series.push(this.errorSeries(index, sourceSeries(query.source, event)));
+        return;
+      }
+      if (matches) series.push(this.querySeries(index, sourceSeries(query.source, event)));
+    });
+    const sets: SetEntry[] = [];
+    this.module.separations.forEach((separation, index) => {
+      if (separation.resourceType !== granted.resource.type || !separation.actions.includes(granted.action)) return;
+      try {
+        sets.push({ key: this.separationSet(index, entityKey(granted.resource), separation.key(granted)), member: granted.action });
+      } catch {
+        sets.push({ key: this.separationErrors(index, entityKey(granted.resource)), member: granted.action });
+      }
+    });
+    return { series, sets };
+  }
+
+  /** Entries for an event that the policy's schema no longer accepts: every policy key is poisoned. */
+  unreadableEntriesFor(event: HistoryEvent): IndexEntries {
+    const series = this.module.historyQueries.flatMap((query, index) =>
+      query.where !== null && !query.dependsOnRequest ? [this.errorSeries(index, sourceSeries(query.source, event))] : [],
+    );
+    const sets = this.module.separations.flatMap((separation, index) =>
+      separation.resourceType === event.resource.type && separation.actions.includes(event.action)
+        ? [{ key: this.separationErrors(index, entityKey(event.resource)), member: event.action }]
+        : [],
+    );
+    return { series, sets };
+  }
+
+  /** What a decision on `request` reads. */
+  prepare(request: PolicyRequest): PreparedFacts {
+    const event = eventOf(request);
+    const counts: { series: string; fromExclusive: number | null }[] = [];
+    const scans: { series: string; fromExclusive: number | null }[] = [];
+    const queries = this.module.historyQueries.map((query, index): QueryReading => {
+      const source = sourceSeries(query.source, event);
+      const fromExclusive = query.withinMs === null ? null : request.at - query.withinMs;
+      if (query.where !== null && query.dependsOnRequest) {
+        scans.push({ series: source, fromExclusive });
+        return { kind: "scan", scan: scans.length - 1 };
+      }
+      if (query.where === null) {
+        counts.push({ series: source, fromExclusive });
+        return { kind: "count", count: counts.length - 1, errors: null };
+      }
+      counts.push({ series: this.querySeries(index, source), fromExclusive });
+      counts.push({ series: this.errorSeries(index, source), fromExclusive });
+      return { kind: "count", count: counts.length - 2, errors: counts.length - 1 };
+    });
+    const sets: string[] = [];
+    const separations = this.module.separations.map((separation, index) => {
+      if (separation.resourceType !== request.resource.type) return null;
+      let key: string;
+      try {
+        key = separation.key(request);
+      } catch {
+        return null;
+      }
+      sets.push(this.separationSet(index, entityKey(request.resource), key), this.separationErrors(index, entityKey(request.resource)));
+      return { key, set: sets.length - 2, errors: sets.length - 1 };
+    });
+    return { plan: { scope: entityKey(request.resource), at: request.at, counts, scans, sets }, separations, queries };
+  }
+
+  /** The synchronous {@link Facts} a module's `decide` reads, answered from `reading`. */
+  factsFrom(prepared: PreparedFacts, reading: FactsReading, request: PolicyRequest): Facts {
+    const { module } = this;
+    return {
+      count(queryIndex) {
+        const query = module.historyQueries[queryIndex];
+        const how = prepared.queries[queryIndex];
+        if (!query || !how) throw new RangeError(`no history query ${queryIndex}`);
+        if (how.kind === "scan") {
+          const where = query.where;
+          const events = reading.scans[how.scan] ?? [];
+          return where === null ? events.length : events.filter((stored) => where(stored.event, request)).length;
+        }
+        if (how.errors !== null && (reading.counts[how.errors] ?? 0) > 0) {
+          throw new Error(`history query \`${query.text}\` failed on a recorded event`);
+        }
+        return reading.counts[how.count] ?? 0;
+      },
+      separatedActions(separationIndex, key) {
+        const separation = module.separations[separationIndex];
+        if (!separation) throw new RangeError(`no separation ${separationIndex}`);
+        if (separation.resourceType !== request.resource.type) return [];
+        const how = prepared.separations[separationIndex];
+        if (!how || how.key !== key) throw new Error(`separation \`${separation.name}\` was not read for key \`${key}\``);
+        if ((reading.sets[how.errors] ?? []).length > 0) {
+          throw new Error(`separation \`${separation.name}\` could not index a recorded grant`);
+        }
+        return reading.sets[how.set] ?? [];
+      },
+    };
+  }
+
+  private querySeries(query: number, source: string): string {
+    return `${this.namespace}|q${query}|${source}`;
+  }
+
+  private errorSeries(query: number, source: string): string {
+    return `${this.namespace}|q${query}!|${source}`;
+  }
+
+  private separationSet(separation: number, resource: string, key: string): string {
+    return `${this.namespace}|sep${separation}|${JSON.stringify([resource, key])}`;
+  }
+
+  private separationErrors(separation: number, resource: string): string {
+    return `${this.namespace}|sep${separation}!|${resource}`;
+  }
+}
+
+const REBUILD_PAGE = 1000;
+
+/**
+ * Brings a policy version's indexes up to date with the recorded events, from where the
+ * last rebuild for that version stopped. Adding entries is idempotent, so a rebuild that
+ * overlaps grants already indexed under this version is harmless.
+ */
+export async function rebuildIndexes(store: Store, facts: PolicyFacts): Promise<number> {
+  const marker = `index:${facts.namespace}`;
+  let after = (await store.getMarker(marker)) ?? 0;
+  let indexed = 0;
+  for (;;) {
+    const events = await store.readEvents(after, REBUILD_PAGE);
+    if (events.length === 0) break;
+    await store.addIndexEntries(
+      events.map((stored) => {
+        const parsed = facts.module.requestSchema.safeParse(stored.request);
+        const index = parsed.success ? facts.policyEntriesFor(parsed.data) : facts.unreadableEntriesFor(stored.event);
+        return { seq: stored.seq, at: stored.at, index };
+      }),
+    );
+    after = events[events.length - 1]?.seq ?? after;
+    indexed += events.length;
+  }
+  await store.setMarker(marker, after);
+  return indexed;
+}

@@ -1,0 +1,70 @@
+/**
+ * The review queue: sessions a monitor suspended wait here for a human. Approving resumes
+ * the session as it was (downgrades kept); rejecting ends it.
+ */
+import type { RuntimeContext } from "./context.js";
+import { AgpRuntimeError } from "./errors.js";
+import type { ReviewRecord } from "./stores/store.js";
+
+/** Who resolves a review and why. */
+export interface ReviewResolution {
+  readonly by: string;
+  readonly note?: string;
+}
+
+/** `rt.reviews`: the pending reviews and their resolution. */
+export interface ReviewQueue {
+  /** Reviews waiting for a human, oldest first. */
+  pending(): Promise<readonly ReviewRecord[]>;
+  get(id: string): Promise<ReviewRecord | undefined>;
+  /** Approves (the session resumes) or rejects (the session ends) a pending review. */
+  resolve(id: string, verdict: "approve" | "reject", resolution: ReviewResolution): Promise<ReviewRecord>;
+}
+
+/** The review queue over the runtime's store. */
+export function reviewQueueOf(context: RuntimeContext): ReviewQueue {
+  const { store, clock } = context;
+  return {
+    async pending() {
+      await context.ready;
+      return [...(await store.pendingReviews())].sort((a, b) => a.createdAt - b.createdAt);
+    },
+    async get(id) {
+      await context.ready;
+      return store.getReview(id);
+    },
+    async resolve(id, verdict, resolution) {
+      await context.ready;
+      const review = await store.getReview(id);
+      if (!review) throw new AgpRuntimeError("unknown_review", `no review \`${id}\``);
+      if (review.status !== "pending") {
+        throw new AgpRuntimeError("review_already_resolved", `review \`${id}\` was already ${review.status} by ${review.resolvedBy ?? "someone"}`);
+      }
+      const now = clock.now();
+      const resolved: ReviewRecord = {
+        ...review,
+        status: verdict === "approve" ? "approved" : "rejected",
+        resolvedBy: resolution.by,
+        note: resolution.note ?? null,
+        resolvedAt: now,
+      };
+      await store.saveReview(resolved);
+      const session = await store.getSession(review.session);
+      if (session && session.state.status === "suspended" && session.state.review === id) {
+        const state =
+          verdict === "approve"
+            ? session.state.resume
+            : { status: "ended" as const, reason: `review \`${id}\` rejected by ${resolution.by}` };
+        await store.saveSession({ ...session, state });
+      }
+      await context.audit("review_resolved", {
+        review: id,
+        session: review.session,
+        verdict,
+        by: resolution.by,
+        note: resolution.note ?? null,
+      });
+      return resolved;
+    },
+  };
+}

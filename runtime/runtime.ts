@@ -1,0 +1,241 @@
+/**
+ * `createRuntime`: a compiled policy module turned into ephemeral, revocable permissions.
+ * The runtime opens sessions, answers requests with signed just-in-time grants, redeems and
+ * revokes them, applies monitor consequences, queues reviews and keeps the audit log, all
+ * on top of a {@link Store}.
+ */
+import { randomUUID } from "node:crypto";
+import type { JWK } from "jose";
+import type { EntityRef, PolicyModule } from "../stdlib/contract.js";
+import type { AuditLog } from "./audit.js";
+import { auditLogOf } from "./audit.js";
+import type { Clock } from "./clock.js";
+import { systemClock } from "./clock.js";
+import type { LoadedPolicy, RuntimeContext } from "./context.js";
+import { AgpRuntimeError } from "./errors.js";
+import { PolicyFacts, rebuildIndexes } from "./facts.js";
+import type { RedeemExpectation, RedeemResult } from "./grants.js";
+import { redeemToken } from "./grants.js";
+import { Gate, KeyedMutex } from "./locks.js";
+import type { ReviewQueue } from "./reviews.js";
+import { reviewQueueOf } from "./reviews.js";
+import { Session } from "./session.js";
+import { memoryStore } from "./stores/memory.js";
+import type { GrantFilter, GrantRecord, SessionRecord, Store } from "./stores/store.js";
+import { entityKey } from "./stores/store.js";
+import type { Signer } from "./tokens.js";
+import { generateSigner } from "./tokens.js";
+import { formatIssues } from "./validation.js";
+
+/** How to build a runtime. Only `policy` is required. */
+export interface RuntimeOptions {
+  /** The compiled policy module to decide with. */
+  readonly policy: PolicyModule;
+  /** Where state lives; a fresh {@link memoryStore} by default. */
+  readonly store?: Store;
+  /** The key that signs grant tokens; a fresh Ed25519 key by default. */
+  readonly signer?: Signer | Promise<Signer>;
+  /** More public keys `redeem` accepts (e.g. the previous key during a rotation). */
+  readonly verificationKeys?: readonly Signer[];
+  readonly clock?: Clock;
+  /** The `aud` of tokens and the audience `redeem` expects by default (`agp`). */
+  readonly defaultAudience?: string;
+  /** The `iss` of tokens (`agp`). */
+  readonly issuer?: string;
+  /** How far token times may be off the clock, in seconds (5). */
+  readonly clockSkewSeconds?: number;
+}
+
+/** What `revoke` takes back: one grant, a whole session, or everything of a principal. */
+export type RevokeTarget =
+  | { readonly grant: string }
+  | { readonly session: string }
+  | { readonly principal: EntityRef | string };
+
+/** What a revocation did. */
+export interface RevocationResult {
+  readonly grants: readonly string[];
+  readonly sessions: readonly string[];
+}
+
+/** A running policy: see the module comment and DESIGN.md "Runtime, in one picture". */
+export interface Runtime {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Resolves when the runtime is ready (key generated, indexes built); rejects if it cannot start. */
+  ready(): Promise<void>;
+  /** The policy currently deciding. */
+  policy(): PolicyModule;
+  /** Swaps in a new policy version atomically; grants already issued stay valid until they expire or are revoked. */
+  load(module: PolicyModule): Promise<void>;
+  /** Opens a session; throws {@link AgpRuntimeError} for an unknown intent, an invalid or a revoked principal. */
+  openSession(options: { readonly principal: unknown; readonly intent: string }): Promise<Session>;
+  /** A handle on an existing session, e.g. one opened by another instance. */
+  session(id: string): Promise<Session | undefined>;
+  /** Checks a token before acting and records its use; never throws. */
+  redeem(token: string, expected: RedeemExpectation): Promise<RedeemResult>;
+  /** Takes back grants at once; revoking a principal also ends its sessions and refuses new ones. */
+  revoke(target: RevokeTarget, options?: { readonly by?: string }): Promise<RevocationResult>;
+  /** The public keys tokens are verified with, as a JWKS. */
+  jwks(): Promise<{ readonly keys: readonly JWK[] }>;
+  /** Grants as recorded (for operators). */
+  grants(filter?: GrantFilter): Promise<readonly GrantRecord[]>;
+  readonly reviews: ReviewQueue;
+  readonly audit: AuditLog;
+  close(): Promise<void>;
+}
+
+/** Builds a runtime around a compiled policy module. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  checkModule(options.policy);
+  const store = options.store ?? memoryStore();
+  const clock = options.clock ?? systemClock;
+  let current: LoadedPolicy = { module: options.policy, facts: new PolicyFacts(options.policy) };
+  let signer: Signer | null = null;
+  const gate = new Gate();
+
+  const audit: RuntimeContext["audit"] = async (type, data) => {
+    await store.appendAudit({ at: clock.now(), type, data });
+  };
+  const ready = (async () => {
+    signer = await (options.signer ?? generateSigner());
+    await gate.exclusive(() => rebuildIndexes(store, current.facts));
+    await audit("policy_loaded", { policy: current.module.policyName, sourceHash: current.module.sourceHash });
+  })();
+  ready.catch(() => undefined);
+
+  const context: RuntimeContext = {
+    store,
+    clock,
+    issuer: options.issuer ?? "agp",
+    audience: options.defaultAudience ?? "agp",
+    skewSeconds: options.clockSkewSeconds ?? 5,
+    ready,
+    gate,
+    resourceLocks: new KeyedMutex(),
+    policy: () => current,
+    signer: () => {
+      if (!signer) throw new Error("the runtime is not ready");
+      return signer;
+    },
+    verificationKeys: () => [...(signer ? [signer] : []), ...(options.verificationKeys ?? [])],
+    audit,
+  };
+
+  const endSession = async (session: SessionRecord, reason: string, revoked: boolean) => {
+    await store.saveSession({ ...session, state: { status: "ended", reason }, revoked: revoked || session.revoked });
+  };
+
+  return {
+    store,
+    clock,
+    ready: () => ready,
+    policy: () => current.module,
+    reviews: reviewQueueOf(context),
+    audit: auditLogOf(store),
+
+    async load(module) {
+      checkModule(module);
+      await ready;
+      const facts = new PolicyFacts(module);
+      await gate.exclusive(async () => {
+        await rebuildIndexes(store, facts);
+        current = { module, facts };
+      });
+      await audit("policy_loaded", { policy: module.policyName, sourceHash: module.sourceHash });
+    },
+
+    async openSession({ principal, intent }) {
+      await ready;
+      const { module } = current;
+      if (!Object.hasOwn(module.intents, intent)) {
+        const declared = Object.keys(module.intents).map((name) => `\`${name}\``).join(", ");
+        throw new AgpRuntimeError("unknown_intent", `unknown intent \`${intent}\`; the policy declares ${declared || "no intent"}`);
+      }
+      const parsed = module.principalSchema.safeParse(principal);
+      if (!parsed.success) {
+        throw new AgpRuntimeError("invalid_principal", `the principal does not fit the policy: ${formatIssues(parsed.error.issues)}`);
+      }
+      const ref = { type: parsed.data.type, id: parsed.data.id };
+      if (await store.isPrincipalRevoked(entityKey(ref))) {
+        throw new AgpRuntimeError("principal_revoked", `principal \`${entityKey(ref)}\` was revoked`);
+      }
+      const record: SessionRecord = {
+        id: `session_${randomUUID()}`,
+        principal: principal as Record<string, unknown>,
+        principalKey: entityKey(ref),
+        onBehalfOf: refOrNull(parsed.data["onBehalfOf"]),
+        intent,
+        openedAt: clock.now(),
+        state: { status: "active" },
+        revoked: false,
+      };
+      await store.saveSession(record);
+      await audit("session_opened", { session: record.id, principal: ref, onBehalfOf: record.onBehalfOf, intent });
+      return new Session(context, record.id, ref, intent);
+    },
+
+    async session(id) {
+      await ready;
+      const record = await store.getSession(id);
+      if (!record) return undefined;
+      const [type = "", ...rest] = record.principalKey.split(":");
+      return new Session(context, id, { type, id: rest.join(":") }, record.intent);
+    },
+
+    redeem: (token, expected) => redeemToken(context, token, expected),
+
+    async revoke(target, revokeOptions = {}) {
+      await ready;
+      const by = revokeOptions.by ?? "operator";
+      const now = clock.now();
+      if ("grant" in target) {
+        const revoked = await store.revokeGrant(target.grant, now, by);
+        await audit("revocation", { grant: target.grant, by, effective: revoked });
+        return { grants: revoked ? [target.grant] : [], sessions: [] };
+      }
+      if ("session" in target) {
+        const session = await store.getSession(target.session);
+        if (!session) throw new AgpRuntimeError("unknown_session", `no session \`${target.session}\``);
+        await endSession(session, `revoked by ${by}`, true);
+        await audit("revocation", { session: session.id, by });
+        return { grants: [], sessions: [session.id] };
+      }
+      const principal = typeof target.principal === "string" ? target.principal : entityKey(target.principal);
+      await store.revokePrincipal(principal, now, by);
+      const sessions = (await store.sessionsOfPrincipal(principal)).filter((session) => session.state.status !== "ended");
+      for (const session of sessions) await endSession(session, `principal revoked by ${by}`, false);
+      await audit("revocation", { principal, by, sessions: sessions.map((session) => session.id) });
+      return { grants: [], sessions: sessions.map((session) => session.id) };
+    },
+
+    async jwks() {
+      await ready;
+      return { keys: context.verificationKeys().map((key) => key.publicJwk) };
+    },
+
+    async grants(filter = {}) {
+      await ready;
+      return store.listGrants(filter);
+    },
+
+    close: () => store.close(),
+  };
+}
+
+/** Refuses something that is not a compiled policy module (a typed error, not a crash later). */
+function checkModule(module: PolicyModule): void {
+  const candidate = module as Partial<Record<keyof PolicyModule, unknown>> | null;
+  const missing = (["decide", "requestSchema", "principalSchema", "historyQueries", "separations", "intents", "sourceHash"] as const).filter(
+    (field) => candidate?.[field] === undefined || candidate[field] === null,
+  );
+  if (missing.length > 0 || typeof candidate?.decide !== "function") {
+    throw new AgpRuntimeError("invalid_policy", `not a compiled agp policy module: missing ${missing.map((field) => `\`${field}\``).join(", ") || "`decide`"}`);
+  }
+}
+
+function refOrNull(value: unknown): EntityRef | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { type, id } = value as Record<string, unknown>;
+  return typeof type === "string" && typeof id === "string" ? { type, id } : null;
+}

@@ -1,0 +1,214 @@
+/**
+ * Sessions: an agent working under one declared intent. `session.request` is the heart of
+ * the runtime: it enforces the session's state, validates the request with the policy's
+ * schema, reads the history facts, decides, and on allow records the grant atomically with
+ * the separation check, then signs its token. It never throws: any failure is a deny with
+ * its reason.
+ */
+import type { Decision, EntityRef, PolicyRequest } from "../stdlib/contract.js";
+import type { LoadedPolicy, RuntimeContext } from "./context.js";
+import { messageOf } from "./errors.js";
+import type { Grant } from "./grants.js";
+import { newGrantRecord, signGrant } from "./grants.js";
+import { applyConsequences } from "./monitors.js";
+import type { GrantRecord, SessionRecord, SessionState } from "./stores/store.js";
+import { entityKey } from "./stores/store.js";
+import { formatIssues } from "./validation.js";
+import { eventOf } from "../stdlib/list-facts.js";
+
+/** What an agent asks for: one action on one resource, in an environment. */
+export interface RequestInput {
+  readonly action: string;
+  /** The resource as JSON: `{ type, id, ...attributes }`. */
+  readonly resource: { readonly type: string; readonly id: string; readonly [field: string]: unknown };
+  /** The context (`env`) the policy declares. */
+  readonly env?: unknown;
+  /** Entities referenced by the principal or resource, with their attributes. */
+  readonly entities?: readonly unknown[];
+  /** The audience of the token; the runtime's default when omitted. */
+  readonly audience?: string;
+}
+
+/** The answer to a request: the decision and, when allowed, the grant. */
+export interface RequestOutcome {
+  readonly allowed: boolean;
+  readonly decision: Decision;
+  readonly grant: Grant | null;
+}
+
+/** How many times a decision is retried when another process recorded a grant on the same resource meanwhile. */
+const COMMIT_ATTEMPTS = 20;
+
+/** A handle on a session; its state lives in the store, so every call sees the latest. */
+export class Session {
+  constructor(
+    private readonly context: RuntimeContext,
+    readonly id: string,
+    readonly principal: EntityRef,
+    readonly intent: string,
+  ) {}
+
+  /** The session's current state. */
+  async state(): Promise<SessionState> {
+    const record = await this.context.store.getSession(this.id);
+    return record?.state ?? { status: "ended", reason: "unknown session" };
+  }
+
+  /** Asks for a grant; never throws (a failure is a deny with its reason). */
+  async request(input: RequestInput): Promise<RequestOutcome> {
+    try {
+      await this.context.ready;
+      return await this.decideRequest(input);
+    } catch (error) {
+      return denied(`the request could not be decided: ${messageOf(error)}`);
+    }
+  }
+
+  /** Ends the session: later requests are denied and its grants no longer redeem. */
+  async end(reason = "ended by the agent"): Promise<void> {
+    const record = await this.context.store.getSession(this.id);
+    if (!record || record.state.status === "ended") return;
+    await this.context.store.saveSession({ ...record, state: { status: "ended", reason } });
+    await this.context.audit("session_ended", { session: this.id, reason });
+  }
+
+  private async decideRequest(input: RequestInput): Promise<RequestOutcome> {
+    const { context } = this;
+    const session = await context.store.getSession(this.id);
+    if (!session) return denied(`unknown session \`${this.id}\``);
+    const refusal = stateRefusal(session.state);
+    if (refusal !== null) return this.recordDenial(input, denied(refusal));
+    return context.gate.shared(async () => {
+      const policy = context.policy();
+      const json = requestJson(session, input, context.clock.now());
+      const parsed = policy.module.requestSchema.safeParse(json);
+      if (!parsed.success) return this.recordDenial(input, denied(`invalid request: ${formatIssues(parsed.error.issues)}`));
+      const request = parsed.data;
+      if (session.state.status === "downgraded" && !session.state.actions.includes(request.action)) {
+        const allowed = session.state.actions.map((action) => `\`${action}\``).join(", ") || "no action";
+        return this.recordDenial(input, denied(`session downgraded: only ${allowed} may be granted`));
+      }
+      const audience = input.audience ?? context.audience;
+      const { decision, grant } = await context.resourceLocks.run(entityKey(request.resource), () =>
+        this.decideAndRecord(policy, session, request, json, audience),
+      );
+      await context.audit("decision", decisionEntry(session, request, decision, grant?.id ?? null, policy.module.sourceHash));
+      if (decision.consequences.length > 0) await applyConsequences(context, session, decision.consequences);
+      if (!grant) return { allowed: false, decision, grant: null };
+      await context.audit("grant", {
+        grant: grant.id,
+        session: grant.session,
+        principal: grant.principal,
+        onBehalfOf: grant.onBehalfOf,
+        action: grant.action,
+        resource: grant.resource,
+        expiresAt: grant.expiresAt,
+      });
+      return { allowed: true, decision, grant: await this.sign(grant) };
+    });
+  }
+
+  /**
+   * Reads the facts, decides and, on allow, commits the grant if no grant was recorded on
+   * the resource since the facts were read (retrying otherwise).
+   */
+  private async decideAndRecord(
+    policy: LoadedPolicy,
+    session: SessionRecord,
+    request: PolicyRequest,
+    json: Record<string, unknown>,
+    audience: string,
+  ): Promise<{ decision: Decision; grant: GrantRecord | null }> {
+    const { store } = this.context;
+    for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
+      const prepared = policy.facts.prepare(request);
+      const reading = await store.readFacts(prepared.plan);
+      const decision = decideSafely(policy, request, policy.facts.factsFrom(prepared, reading, request));
+      if (decision.decision !== "allow") return { decision, grant: null };
+      const ttlSeconds = decision.grant?.ttl_seconds ?? policy.module.defaultGrantSeconds;
+      const grant = newGrantRecord(session, request, ttlSeconds, audience, policy.module.sourceHash);
+      const committed = await store.commitGrant({
+        grant,
+        event: { grant: grant.id, at: request.at, event: eventOf(request), request: json },
+        index: policy.facts.entriesFor(request),
+        scope: prepared.plan.scope,
+        expectedVersion: reading.version,
+      });
+      if (committed.ok) return { decision, grant };
+    }
+    return { decision: denied(`too many concurrent grants on \`${entityKey(request.resource)}\`; try again`).decision, grant: null };
+  }
+
+  private async sign(record: GrantRecord): Promise<Grant> {
+    try {
+      return await signGrant(this.context, record);
+    } catch (error) {
+      await this.context.store.revokeGrant(record.id, this.context.clock.now(), "runtime: signing failed");
+      throw error;
+    }
+  }
+
+  private async recordDenial(input: RequestInput, outcome: RequestOutcome): Promise<RequestOutcome> {
+    await this.context.audit("decision", {
+      session: this.id,
+      principal: this.principal,
+      action: String(input.action),
+      resource: { type: String(input.resource?.type), id: String(input.resource?.id) },
+      decision: outcome.decision,
+    });
+    return outcome;
+  }
+}
+
+/** Why a session in `state` cannot be granted anything, or null. */
+function stateRefusal(state: SessionState): string | null {
+  switch (state.status) {
+    case "ended":
+      return `session ended: ${state.reason}`;
+    case "suspended":
+      return `session suspended pending review \`${state.review}\``;
+    default:
+      return null;
+  }
+}
+
+/** A deny that no rule made: a refused state, an invalid request, an error. */
+export function denied(reason: string): RequestOutcome {
+  return { allowed: false, decision: { decision: "deny", grant: null, rules: [], reasons: [reason], consequences: [] }, grant: null };
+}
+
+function decideSafely(policy: LoadedPolicy, request: PolicyRequest, facts: Parameters<LoadedPolicy["module"]["decide"]>[1]): Decision {
+  try {
+    return policy.module.decide(request, facts);
+  } catch (error) {
+    return denied(`the policy failed to decide: ${messageOf(error)}`).decision;
+  }
+}
+
+/** The JSON request of DESIGN.md that the module's schema validates. */
+function requestJson(session: SessionRecord, input: RequestInput, now: number): Record<string, unknown> {
+  return {
+    principal: session.principal,
+    action: input.action,
+    resource: input.resource,
+    intent: session.intent,
+    session: session.id,
+    at: new Date(now).toISOString(),
+    env: input.env ?? {},
+    entities: input.entities ?? [],
+  };
+}
+
+function decisionEntry(session: SessionRecord, request: PolicyRequest, decision: Decision, grant: string | null, policy: string) {
+  return {
+    session: session.id,
+    principal: { type: request.principal.type, id: request.principal.id },
+    intent: session.intent,
+    action: request.action,
+    resource: { type: request.resource.type, id: request.resource.id },
+    env: request.env,
+    policy,
+    decision,
+    grant,
+  };
+}

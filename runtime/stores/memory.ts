@@ -1,0 +1,266 @@
+/**
+ * The in-memory store, the runtime's default: every method runs synchronously inside one
+ * call, so each is trivially atomic in a single Node process. Series are sorted arrays
+ * counted by binary search, so a windowed count costs O(log n) whatever the history length.
+ */
+import { chainEntry, GENESIS_HASH } from "../audit.js";
+import type {
+  AuditDraft,
+  AuditEntry,
+  CommitResult,
+  EntityKey,
+  EventRecord,
+  FactsPlan,
+  FactsReading,
+  GrantCommit,
+  GrantFilter,
+  GrantRecord,
+  IndexEntries,
+  RedeemContext,
+  ReviewRecord,
+  SessionRecord,
+  Store,
+} from "./store.js";
+
+/** A sorted multiset of `(at, seq)`, idempotent per seq. */
+class Series {
+  // INVARIANT: `ats` is sorted ascending and `seqs[i]` is the event at `ats[i]`.
+  readonly ats: number[] = [];
+  readonly seqs: number[] = [];
+  private readonly present = new Set<number>();
+
+  add(at: number, seq: number): void {
+    if (this.present.has(seq)) return;
+    this.present.add(seq);
+    const last = this.ats[this.ats.length - 1];
+    if (last === undefined || last <= at) {
+      this.ats.push(at);
+      this.seqs.push(seq);
+      return;
+    }
+    const position = upperBound(this.ats, at);
+    this.ats.splice(position, 0, at);
+    this.seqs.splice(position, 0, seq);
+  }
+
+  /** Positions of the entries in `(fromExclusive, toInclusive]`. */
+  range(fromExclusive: number | null, toInclusive: number): [number, number] {
+    const start = fromExclusive === null ? 0 : upperBound(this.ats, fromExclusive);
+    return [start, Math.max(start, upperBound(this.ats, toInclusive))];
+  }
+}
+
+/** The first position whose value is greater than `value`. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] ?? 0) <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The in-memory {@link Store}; see {@link memoryStore}. */
+export class MemoryStore implements Store {
+  readonly kind = "memory";
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly sessionsByPrincipal = new Map<EntityKey, Set<string>>();
+  private readonly grants = new Map<string, GrantRecord>();
+  private readonly grantsBySession = new Map<string, Set<string>>();
+  private readonly revokedPrincipals = new Set<EntityKey>();
+  private readonly events: EventRecord[] = [];
+  private readonly series = new Map<string, Series>();
+  private readonly sets = new Map<string, Set<string>>();
+  private readonly versions = new Map<string, number>();
+  private readonly reviews = new Map<string, ReviewRecord>();
+  private readonly markers = new Map<string, number>();
+  private readonly audit: AuditEntry[] = [];
+  private head: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+
+  /** The live audit array, for tests that simulate an attacker editing the log. */
+  get rawAuditLog(): AuditEntry[] {
+    return this.audit;
+  }
+
+  async saveSession(session: SessionRecord): Promise<void> {
+    this.sessions.set(session.id, session);
+    let ids = this.sessionsByPrincipal.get(session.principalKey);
+    if (!ids) this.sessionsByPrincipal.set(session.principalKey, (ids = new Set()));
+    ids.add(session.id);
+  }
+
+  async getSession(id: string): Promise<SessionRecord | undefined> {
+    return this.sessions.get(id);
+  }
+
+  async sessionsOfPrincipal(principal: EntityKey): Promise<readonly SessionRecord[]> {
+    const ids = this.sessionsByPrincipal.get(principal) ?? new Set<string>();
+    return [...ids].flatMap((id) => this.sessions.get(id) ?? []);
+  }
+
+  async readFacts(plan: FactsPlan): Promise<FactsReading> {
+    const counts = plan.counts.map(({ series, fromExclusive }) => {
+      const found = this.series.get(series);
+      if (!found) return 0;
+      const [start, end] = found.range(fromExclusive, plan.at);
+      return end - start;
+    });
+    const scans = plan.scans.map(({ series, fromExclusive }) => {
+      const found = this.series.get(series);
+      if (!found) return [];
+      const [start, end] = found.range(fromExclusive, plan.at);
+      return found.seqs.slice(start, end).flatMap((seq) => this.events[seq - 1] ?? []);
+    });
+    const sets = plan.sets.map((key) => [...(this.sets.get(key) ?? [])]);
+    return { version: this.versions.get(plan.scope) ?? 0, counts, scans, sets };
+  }
+
+  async commitGrant(commit: GrantCommit): Promise<CommitResult> {
+    const version = this.versions.get(commit.scope) ?? 0;
+    if (version !== commit.expectedVersion) return { ok: false, reason: "conflict" };
+    const seq = this.events.length + 1;
+    this.events.push({ ...commit.event, seq });
+    this.putGrant(commit.grant);
+    this.index(seq, commit.event.at, commit.index);
+    this.versions.set(commit.scope, version + 1);
+    return { ok: true, seq };
+  }
+
+  async addIndexEntries(entries: readonly { seq: number; at: number; index: IndexEntries }[]): Promise<void> {
+    for (const { seq, at, index } of entries) this.index(seq, at, index);
+  }
+
+  async readEvents(afterSeq: number, limit: number): Promise<readonly EventRecord[]> {
+    return this.events.slice(afterSeq, afterSeq + limit);
+  }
+
+  async getGrant(id: string): Promise<GrantRecord | undefined> {
+    return this.grants.get(id);
+  }
+
+  async listGrants(filter: GrantFilter): Promise<readonly GrantRecord[]> {
+    const candidates =
+      filter.session === undefined
+        ? [...this.grants.values()]
+        : [...(this.grantsBySession.get(filter.session) ?? [])].flatMap((id) => this.grants.get(id) ?? []);
+    return candidates.filter(
+      (grant) =>
+        (filter.principal === undefined || `${grant.principal.type}:${grant.principal.id}` === filter.principal) &&
+        (filter.liveAt === undefined || (grant.revokedAt === null && grant.expiresAt > filter.liveAt)),
+    );
+  }
+
+  async revokeGrant(id: string, at: number, by: string): Promise<boolean> {
+    const grant = this.grants.get(id);
+    if (!grant || grant.revokedAt !== null) return false;
+    this.grants.set(id, { ...grant, revokedAt: at, revokedBy: by });
+    return true;
+  }
+
+  async revokeSessionGrants(session: string, at: number, by: string): Promise<readonly string[]> {
+    const revoked: string[] = [];
+    for (const id of this.grantsBySession.get(session) ?? []) {
+      const grant = this.grants.get(id);
+      if (!grant || grant.revokedAt !== null || grant.expiresAt <= at) continue;
+      this.grants.set(id, { ...grant, revokedAt: at, revokedBy: by });
+      revoked.push(id);
+    }
+    return revoked;
+  }
+
+  async revokePrincipal(principal: EntityKey): Promise<void> {
+    this.revokedPrincipals.add(principal);
+  }
+
+  async isPrincipalRevoked(principal: EntityKey): Promise<boolean> {
+    return this.revokedPrincipals.has(principal);
+  }
+
+  async redeemContext(grantId: string): Promise<RedeemContext> {
+    const grant = this.grants.get(grantId);
+    const session = grant && this.sessions.get(grant.session);
+    const principalRevoked = grant !== undefined && this.revokedPrincipals.has(`${grant.principal.type}:${grant.principal.id}`);
+    return { grant, session, principalRevoked };
+  }
+
+  async recordUse(grantId: string, at: number): Promise<void> {
+    const grant = this.grants.get(grantId);
+    if (grant) this.grants.set(grantId, { ...grant, uses: grant.uses + 1, lastUsedAt: at });
+  }
+
+  async saveReview(review: ReviewRecord): Promise<void> {
+    this.reviews.set(review.id, review);
+  }
+
+  async getReview(id: string): Promise<ReviewRecord | undefined> {
+    return this.reviews.get(id);
+  }
+
+  async pendingReviews(): Promise<readonly ReviewRecord[]> {
+    return [...this.reviews.values()].filter((review) => review.status === "pending");
+  }
+
+  async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
+    const entry = chainEntry(this.head.seq === 0 ? null : this.head, draft);
+    this.audit.push(entry);
+    this.head = { seq: entry.seq, hash: entry.hash };
+    return entry;
+  }
+
+  async readAudit(afterSeq: number, limit: number): Promise<readonly AuditEntry[]> {
+    // Entries are looked up by seq, not position, so a removed entry shows as a gap.
+    let low = 0;
+    let high = this.audit.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.audit[middle]?.seq ?? 0) <= afterSeq) low = middle + 1;
+      else high = middle;
+    }
+    return this.audit.slice(low, low + limit);
+  }
+
+  async auditTail(n: number): Promise<readonly AuditEntry[]> {
+    return n <= 0 ? [] : this.audit.slice(-n);
+  }
+
+  async auditHead(): Promise<{ seq: number; hash: string }> {
+    return this.head;
+  }
+
+  async getMarker(name: string): Promise<number | undefined> {
+    return this.markers.get(name);
+  }
+
+  async setMarker(name: string, value: number): Promise<void> {
+    this.markers.set(name, value);
+  }
+
+  async close(): Promise<void> {}
+
+  private putGrant(grant: GrantRecord): void {
+    this.grants.set(grant.id, grant);
+    let ids = this.grantsBySession.get(grant.session);
+    if (!ids) this.grantsBySession.set(grant.session, (ids = new Set()));
+    ids.add(grant.id);
+  }
+
+  private index(seq: number, at: number, index: IndexEntries): void {
+    for (const key of index.series) {
+      let series = this.series.get(key);
+      if (!series) this.series.set(key, (series = new Series()));
+      series.add(at, seq);
+    }
+    for (const { key, member } of index.sets) {
+      let set = this.sets.get(key);
+      if (!set) this.sets.set(key, (set = new Set()));
+      set.add(member);
+    }
+  }
+}
+
+/** A fresh in-memory store: the default, for tests, `agp test` and single-process services. */
+export function memoryStore(): MemoryStore {
+  return new MemoryStore();
+}
