@@ -19,7 +19,8 @@ export interface CidrRange {
 }
 
 /** The result of parsing a CIDR: the range, or why the text is not one. */
-export type CidrResult = { readonly ok: true; readonly range: CidrRange } | { readonly ok: false; readonly message: string };
+export type CidrResult =
+  { readonly ok: true; readonly range: CidrRange } | { readonly ok: false; readonly message: string };
 
 const IPV4_MAPPED_PREFIX_BITS = 96;
 const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
@@ -79,7 +80,10 @@ export function parseIpAddress(text: string): IpAddress | undefined {
   const octets = parseIpv4Octets(text);
   if (!octets) return undefined;
   const [a = 0, b = 0, c = 0, d = 0] = octets;
-  return { groups: [0, 0, 0, 0, 0, 0xffff, (a << 8) | b, (c << 8) | d], isIpv4: true };
+  return {
+    groups: [0, 0, 0, 0, 0, 0xffff, (a << 8) | b, (c << 8) | d],
+    isIpv4: true,
+  };
 }
 
 /**
@@ -90,13 +94,17 @@ export function parseCidr(text: string): CidrResult {
   const slash = text.indexOf("/");
   const addressText = slash === -1 ? text : text.slice(0, slash);
   const address = parseIpAddress(addressText);
-  const invalid = (why: string): CidrResult => ({ ok: false, message: `invalid CIDR ${quoteUserText(text)}: ${why}` });
+  const invalid = (why: string): CidrResult => ({
+    ok: false,
+    message: `invalid CIDR ${quoteUserText(text)}: ${why}`,
+  });
   if (!address) return invalid(`${quoteUserText(addressText)} is not an IPv4 or IPv6 address`);
   const maxLength = address.isIpv4 ? 32 : 128;
   let length = maxLength;
   if (slash !== -1) {
     const lengthText = text.slice(slash + 1);
-    if (!PREFIX_LENGTH.test(lengthText)) return invalid(`the prefix length ${quoteUserText(lengthText)} is not a number`);
+    if (!PREFIX_LENGTH.test(lengthText))
+      return invalid(`the prefix length ${quoteUserText(lengthText)} is not a number`);
     length = Number(lengthText);
     if (length > maxLength) return invalid(`the prefix length ${length} is more than ${maxLength}`);
   }

@@ -67,9 +67,7 @@ export function resolveEntity(
     throw new EvaluationError(`missing entity reference where a ${describeTypes(expectedType)} was expected`);
   }
   if (typeof expectedType === "string" ? ref.type !== expectedType : !expectedType.includes(ref.type)) {
-    throw new EvaluationError(
-      `expected a ${describeTypes(expectedType)}, got ${quoteUserText(formatEntity(ref))}`,
-    );
+    throw new EvaluationError(`expected a ${describeTypes(expectedType)}, got ${quoteUserText(formatEntity(ref))}`);
   }
   const record = lookup.get(ref.type, ref.id);
   if (!record) throw new EvaluationError(`missing entity ${quoteUserText(formatEntity(ref))}`);

@@ -6,7 +6,15 @@
  */
 import { cidrRange, ipAddress, rangeContains } from "./cidr.js";
 import { EvaluationError } from "./errors.js";
-import { civilDateString, floorMod, MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, parseIsoTime, wallClockMs } from "./time.js";
+import {
+  civilDateString,
+  floorMod,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  parseIsoTime,
+  wallClockMs,
+} from "./time.js";
 
 /** `hour_of(time, tz)`: the hour (0-23) on the wall clocks of time zone `timeZone` at `time`. */
 export function hourOf(time: number, timeZone: string): number {

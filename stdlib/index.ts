@@ -54,4 +54,13 @@ export {
   type RequestEntities,
 } from "./schemas.js";
 export { eventOf, listFacts } from "./list-facts.js";
-export { cidrRange, ipAddress, parseCidr, parseIpAddress, rangeContains, type CidrRange, type CidrResult, type IpAddress } from "./cidr.js";
+export {
+  cidrRange,
+  ipAddress,
+  parseCidr,
+  parseIpAddress,
+  rangeContains,
+  type CidrRange,
+  type CidrResult,
+  type IpAddress,
+} from "./cidr.js";

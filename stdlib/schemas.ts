@@ -18,7 +18,10 @@ export type JsonSchema<T> = z.ZodType<T, unknown>;
 export function zTime(): JsonSchema<number> {
   return z.unknown().transform((value, ctx) => {
     if (typeof value !== "string") {
-      ctx.addIssue({ code: "custom", message: `expected a time as an ISO-8601 string, like \`${ISO_TIME_EXAMPLE}\`` });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a time as an ISO-8601 string, like \`${ISO_TIME_EXAMPLE}\``,
+      });
       return z.NEVER;
     }
     const parsed = parseIsoTime(value);
@@ -79,31 +82,49 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
   return z.unknown().transform((value, ctx): EntityRecord => {
     const expected = types.map(quoteUserText).join(" or ");
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      ctx.addIssue({ code: "custom", message: `expected an entity of type ${expected}, got ${describeJson(value)}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected an entity of type ${expected}, got ${describeJson(value)}`,
+      });
       return z.NEVER;
     }
     const fields = value as Readonly<Record<string, unknown>>;
     const type = fields.type;
     if (typeof type !== "string" || !types.includes(type)) {
       const got = typeof type === "string" ? quoteUserText(type) : describeJson(type);
-      ctx.addIssue({ code: "custom", path: ["type"], message: `expected an entity of type ${expected}, got ${got}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["type"],
+        message: `expected an entity of type ${expected}, got ${got}`,
+      });
       return z.NEVER;
     }
     if (typeof fields.id !== "string") {
-      ctx.addIssue({ code: "custom", path: ["id"], message: `expected the entity's id as a string, got ${describeJson(fields.id)}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["id"],
+        message: `expected the entity's id as a string, got ${describeJson(fields.id)}`,
+      });
       return z.NEVER;
     }
     const hasAttributes = Object.keys(fields).some((key) => key !== "type" && key !== "id");
     if (!hasAttributes && !recordRequired) return { type, id: fields.id };
     const schema = schemas?.(type);
     if (!schema) {
-      ctx.addIssue({ code: "custom", message: `${quoteUserText(type)} entities can only be referred to here, by \`type\` and \`id\`` });
+      ctx.addIssue({
+        code: "custom",
+        message: `${quoteUserText(type)} entities can only be referred to here, by \`type\` and \`id\``,
+      });
       return z.NEVER;
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: "custom", path: [...issue.path], message: issue.message });
+        ctx.addIssue({
+          code: "custom",
+          path: [...issue.path],
+          message: issue.message,
+        });
       }
       return z.NEVER;
     }
@@ -170,7 +191,11 @@ export function buildEntityIndex(
   const walk = (value: unknown, path: Path, depth: number): void => {
     if (typeof value !== "object" || value === null) return;
     if (depth > MAX_DEPTH) {
-      ctx.addIssue({ code: "custom", path, message: `the request nests deeper than ${MAX_DEPTH} levels` });
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `the request nests deeper than ${MAX_DEPTH} levels`,
+      });
       failed = true;
       return;
     }

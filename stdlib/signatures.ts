@@ -55,7 +55,11 @@ export function validateIsoTime(value: string): string | undefined {
 }
 
 const timeParameter: StdlibParameter = { name: "time", types: ["time"] };
-const zoneParameter: StdlibParameter = { name: "tz", types: ["string"], validateConstant: validateTimeZone };
+const zoneParameter: StdlibParameter = {
+  name: "tz",
+  types: ["string"],
+  validateConstant: validateTimeZone,
+};
 const textParameter: StdlibParameter = { name: "text", types: ["string"] };
 
 /** Every stdlib function, in the order the language reference lists them. */

@@ -65,7 +65,8 @@ function daysInMonth(year: number, month: number): number {
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:\d{2})?$/;
 
 /** The result of parsing an ISO-8601 time: epoch milliseconds, or why the text is not one. */
-export type IsoTimeResult = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly message: string };
+export type IsoTimeResult =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly message: string };
 
 /**
  * Parses an ISO-8601 / RFC 3339 time with a mandatory offset (`2026-01-05T10:00:00Z`,
@@ -74,7 +75,10 @@ export type IsoTimeResult = { readonly ok: true; readonly ms: number } | { reado
  */
 export function parseIsoTime(text: string): IsoTimeResult {
   const match = ISO_TIME.exec(text);
-  const invalid = (why: string): IsoTimeResult => ({ ok: false, message: `invalid time ${quoteUserText(text)}: ${why}` });
+  const invalid = (why: string): IsoTimeResult => ({
+    ok: false,
+    message: `invalid time ${quoteUserText(text)}: ${why}`,
+  });
   if (!match) return invalid(`expected an ISO-8601 time with an offset, like \`${ISO_TIME_EXAMPLE}\``);
   const [, yearText, monthText, dayText, hourText, minuteText, secondText, fraction, offset] = match;
   const year = Number(yearText);
@@ -85,7 +89,8 @@ export function parseIsoTime(text: string): IsoTimeResult {
   const second = secondText === undefined ? 0 : Number(secondText);
   if (offset === undefined) return invalid("add a time zone offset such as `Z` or `+01:00`");
   if (month < 1 || month > 12) return invalid(`month ${monthText} is not between 01 and 12`);
-  if (day < 1 || day > daysInMonth(year, month)) return invalid(`day ${dayText} is not in month ${monthText} of ${yearText}`);
+  if (day < 1 || day > daysInMonth(year, month))
+    return invalid(`day ${dayText} is not in month ${monthText} of ${yearText}`);
   if (hour > 23) return invalid(`hour ${hourText} is not between 00 and 23`);
   if (minute > 59) return invalid(`minute ${minuteText} is not between 00 and 59`);
   if (second > 59) return invalid(`second ${secondText} is not between 00 and 59`);
@@ -193,7 +198,8 @@ function offsetFromIntl(format: Intl.DateTimeFormat, wholeSecondMs: number): num
     }
   }
   if (beforeCommonEra) year = 1 - year;
-  const local = daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND;
+  const local =
+    daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND;
   return local - wholeSecondMs;
 }
 
@@ -231,5 +237,6 @@ export function wallClockMs(ms: number, timeZone: string): number {
 /** `value` modulo `divisor`, always in `[0, divisor)` (JavaScript's `%` keeps the sign). */
 export function floorMod(value: number, divisor: number): number {
   const remainder = value % divisor;
-  return remainder < 0 ? remainder + divisor : remainder;
+  // `+ 0` turns -0 into 0, so `hour_of` never answers -0.
+  return remainder < 0 ? remainder + divisor : remainder + 0;
 }
