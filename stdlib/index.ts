@@ -64,3 +64,4 @@ export {
   type CidrResult,
   type IpAddress,
 } from "./cidr.js";
+export * from "./codegen-support.js";

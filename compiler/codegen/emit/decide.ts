@@ -1,0 +1,207 @@
+/**
+ * `decide`: one check function per rule, separation and monitor (its `when` as top-level
+ * conjuncts, so `explain` can report each), one straight-line function per action that
+ * runs only that action's checks, and a lookup table from action to function.
+ *
+ * INVARIANT: on the hot path nothing is allocated until a rule applies: verdict arrays are
+ * created by the first `addVerdict`, label ranks and literal lists are module constants,
+ * and check functions receive `null` for their trace.
+ */
+import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
+import type { EmitContext } from "./context.js";
+import type { DeclInfo } from "./decls.js";
+import type { ExpressionEmitter } from "./expr.js";
+import { narrowResource } from "./history.js";
+import { decisionReason } from "./metadata.js";
+import { resourceTypeNames } from "./types.js";
+
+/** The check functions of every rule, separation and monitor. */
+export function emitChecks(context: EmitContext, expressions: ExpressionEmitter, decls: readonly DeclInfo[]): string {
+  const { imports } = context;
+  const facts = imports.type("Facts");
+  const separations = decls.filter((info) => info.kind === "separate");
+  return decls
+    .map((info) => {
+      const resourceType = narrowResource(context, info.resourceTypes) ?? "Resource";
+      const signature = `function ${info.checkFunction}(request: Request, resource: ${resourceType}, facts: ${facts}, trace: boolean[] | null): boolean`;
+      const span = `// @agp-span ${info.decl.span.start}:${info.decl.span.end}`;
+      const doc = `/** Whether ${info.kind === "monitor" ? "monitor" : info.kind === "separate" ? "separation" : "rule"} \`${info.name}\` applies. */`;
+      let body: string;
+      if (info.kind === "separate") {
+        const index = separations.indexOf(info);
+        const key = namedIdentifier("key", info.name);
+        const policyRequest = `request as unknown as ${imports.type("PolicyRequest")}`;
+        body = `const holds = ${imports.value("separatedFrom")}(facts.separatedActions(${index}, ${key}(request, resource), ${policyRequest}), request.action);
+trace?.push(holds);
+return holds;`;
+      } else if (info.conditions.length === 0) {
+        body = "return true;";
+      } else {
+        const scope = { request: "request", resource: "resource", event: undefined };
+        body = info.conditions
+          .map((condition, index) => {
+            const code = expressions.condition(condition, scope);
+            const last = index === info.conditions.length - 1;
+            const assign = index === 0 ? `let holds: boolean = ${code};` : `holds = ${code};`;
+            return `${assign}\ntrace?.push(holds);\n${last ? "return holds;" : "if (!holds) return false;"}`;
+          })
+          .join("\n");
+      }
+      return `${doc}\n${span}\n${signature} {\n${body}\n}`;
+    })
+    .join("\n\n");
+}
+
+/** The condition texts of a rule, separation or monitor, as `explain` reports them. */
+export function conditionTexts(context: EmitContext, info: DeclInfo): string[] {
+  const { decl } = info;
+  if (decl.kind === "SeparateDecl") {
+    return [`by ${context.policy.source.slice(decl.key.span)}: the same chain already did another of its actions`];
+  }
+  return info.conditions.map((condition) => context.policy.source.slice(condition.span));
+}
+
+/** The intent-scope helpers, the per-action functions, the dispatch table and `decide`. */
+export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): string {
+  const { policy, imports } = context;
+  const parts: string[] = [];
+  const hasIntents = policy.intents.size > 0;
+  if (hasIntents) parts.push(emitIntentScope(context));
+  for (const info of decls) {
+    if (info.decl.kind !== "MonitorDecl") continue;
+    const consequences = info.decl.consequences.map((consequence) => {
+      const monitor = `monitor: ${stringLiteral(info.name)}`;
+      switch (consequence.kind) {
+        case "Revoke":
+          return `{ type: "revoke", ${monitor} }`;
+        case "Downgrade":
+          return `{ type: "downgrade", ${monitor}, actions: [${consequence.actions.map((a) => stringLiteral(a.text)).join(", ")}] }`;
+        case "Review":
+          return `{ type: "review", ${monitor}, reason: ${stringLiteral(consequence.reason.value)} }`;
+        case "Alert":
+          return `{ type: "alert", ${monitor}, reason: ${stringLiteral(consequence.reason.value)} }`;
+      }
+    });
+    parts.push(
+      `const ${namedIdentifier("consequences", info.name)}: readonly ${imports.type("MonitorConsequence")}[] = [${consequences.join(", ")}];`,
+    );
+  }
+  const decision = imports.type("Decision");
+  const facts = imports.type("Facts");
+  const verdicts = imports.type("Verdicts");
+  const allResources = resourceTypeNames(context);
+  const table: string[] = [];
+  for (const action of policy.actions.values()) {
+    const fn = namedIdentifier("decide", action.name);
+    table.push(`[${stringLiteral(action.name)}, ${fn}]`);
+    const lines: string[] = ["const resource = request.resource;"];
+    const actionTypes = action.resourceTypes;
+    if (actionTypes.length < allResources.length) {
+      const test = actionTypes.map((type) => `resource.type !== ${stringLiteral(type)}`).join(" && ");
+      lines.push(
+        `if (${test}) return ${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, resource.type));`,
+      );
+    }
+    lines.push(`let denied: ${verdicts} | null = null;`);
+    if (hasIntents) {
+      const intentsSet = namedIdentifier("intents", action.name);
+      const allowing = [...policy.intents.values()].filter((i) => i.actions.includes(action.name)).map((i) => stringLiteral(i.name));
+      parts.push(`const ${intentsSet}: ReadonlySet<string> = new Set<string>([${allowing.join(", ")}]);`);
+      lines.push(`try {
+  const refusedBy = intentScope(request, resource, ${intentsSet});
+  if (refusedBy !== null) denied = ${imports.value("addVerdict")}(denied, request.intent, refusedBy);
+} catch (error) {
+  return ${imports.value("evaluationFailure")}(request.intent, error);
+}`);
+    }
+    const applying = decls.filter((info) => info.byAction.has(action.name));
+    const call = (info: DeclInfo): string => {
+      const types = info.byAction.get(action.name) ?? [];
+      const invoke = `${info.checkFunction}(request, resource, facts, null)`;
+      if (types.length >= actionTypes.length) return invoke;
+      return `(${types.map((type) => `resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${invoke}`;
+    };
+    const guarded = (info: DeclInfo, statement: string): string =>
+      `try {\n  if (${call(info)}) ${statement}\n} catch (error) {\n  return ${imports.value("evaluationFailure")}(${stringLiteral(info.name)}, error);\n}`;
+    for (const info of applying) {
+      if (info.kind === "allow") continue;
+      const reason = stringLiteral(decisionReason(info));
+      if (info.kind === "monitor") {
+        lines.push(
+          guarded(info, `denied = ${imports.value("addMonitorVerdict")}(denied, ${stringLiteral(info.name)}, ${reason}, ${namedIdentifier("consequences", info.name)});`),
+        );
+      } else {
+        lines.push(guarded(info, `denied = ${imports.value("addVerdict")}(denied, ${stringLiteral(info.name)}, ${reason});`));
+      }
+    }
+    lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
+    lines.push(`let allowed: ${verdicts} | null = null;`);
+    for (const info of applying) {
+      if (info.kind !== "allow" || info.decl.kind !== "RuleDecl") continue;
+      const seconds = info.decl.grant ? info.decl.grant.milliseconds / 1000 : undefined;
+      const ttl = seconds === undefined ? "defaultGrantSeconds" : numberLiteral(seconds);
+      lines.push(
+        guarded(info, `allowed = ${imports.value("addVerdict")}(allowed, ${stringLiteral(info.name)}, ${stringLiteral(decisionReason(info))}, ${ttl});`),
+      );
+    }
+    lines.push(`return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`);
+    parts.push(`/** The decision for action \`${action.name}\`: only its own rules run. */
+function ${fn}(request: Request, facts: ${facts}): ${decision} {
+${lines.join("\n")}
+}`);
+  }
+  const deciderType = `(request: Request, facts: ${facts}) => ${decision}`;
+  parts.push(`/** Each action's decision function: a lookup, not a chain of string comparisons. */
+const DECIDE_BY_ACTION: ReadonlyMap<string, ${deciderType}> = new Map<string, ${deciderType}>([\n${table.join(",\n")}\n]);`);
+  const policyRequest = imports.type("PolicyRequest");
+  parts.push(`/** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
+export function decide(request: ${policyRequest}, facts: ${facts}): ${decision} {
+  const decideAction = DECIDE_BY_ACTION.get(request.action);
+  if (decideAction === undefined) {
+    return ${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, request.resource.type));
+  }
+  try {
+    return decideAction(request as unknown as Request, facts);
+  } catch (error) {
+    return ${imports.value("refusal")}(${imports.value("errorMessage")}(error));
+  }
+}`);
+  return parts.join("\n\n");
+}
+
+/** `intentScope`: the reason the session's intent refuses a request, or null. */
+function emitIntentScope(context: EmitContext): string {
+  const { policy, imports } = context;
+  const labelRank = imports.value("labelRank");
+  const maxEntries = [...policy.intents.values()]
+    .filter((intent) => intent.max !== undefined)
+    .map((intent) => `[${stringLiteral(intent.name)}, ${stringLiteral(intent.max ?? "")}]`);
+  const rankLines = resourceTypeNames(context).map((type) => {
+    const entity = policy.entities.get(type);
+    const label = entity ? [...entity.fields].find(([, t]) => t.kind === "sensitivity" || (t.kind === "optional" && t.inner.kind === "sensitivity")) : undefined;
+    if (!label) return `if (resource.type === ${stringLiteral(type)}) return -1;`;
+    const [field, fieldType] = label;
+    const value = `resource[${stringLiteral(field)}]`;
+    // INVARIANT: a resource whose optional label is absent counts as above every `max` (fail closed).
+    const rank = fieldType.kind === "optional" ? `${value} === undefined ? Infinity : ${labelRank}(LABEL_RANKS, ${value})` : `${labelRank}(LABEL_RANKS, ${value})`;
+    return `if (resource.type === ${stringLiteral(type)}) return ${rank};`;
+  });
+  return `/** Each intent's \`max\` label. */
+const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([${maxEntries.join(", ")}]);
+
+/** The rank of a resource's sensitivity label (its first \`sensitivity\` field); -1 when it has none. */
+function resourceRank(resource: Resource): number {
+${rankLines.join("\n")}
+return -1;
+}
+
+/** Why the session's intent refuses this request (action outside it, label above its max), or null. */
+function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
+  if (!allowingIntents.has(request.intent)) return ${imports.value("outsideIntent")}(request.action, request.intent);
+  const max = INTENT_MAX.get(request.intent);
+  if (max !== undefined && resourceRank(resource) > ${labelRank}(LABEL_RANKS, max)) {
+    return ${imports.value("aboveIntentMax")}(request.intent, max);
+  }
+  return null;
+}`;
+}

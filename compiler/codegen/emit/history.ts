@@ -1,0 +1,89 @@
+/**
+ * The history a policy reads: `historyQueries` (each `count`/`exists` with its `where`
+ * compiled to a function) and `separations` (each with its compiled key), exported so a
+ * runtime can maintain them incrementally.
+ */
+import type { HistoryExpr } from "../../ast.js";
+import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
+import type { EmitContext } from "./context.js";
+import type { DeclInfo } from "./decls.js";
+import type { ExpressionEmitter } from "./expr.js";
+import { resourceTypeNames } from "./types.js";
+
+/** The history query and separation declarations of the module. */
+export function emitHistory(
+  context: EmitContext,
+  expressions: ExpressionEmitter,
+  decls: readonly DeclInfo[],
+  owners: ReadonlyMap<HistoryExpr, DeclInfo>,
+): string {
+  const { policy, imports } = context;
+  const parts: string[] = [];
+  const queries = policy.historyQueries.map((query, index) => {
+    const owner = owners.get(query);
+    let where = "null";
+    if (query.where) {
+      where = namedIdentifier("where", `q${index}`);
+      const types = owner?.resourceTypes ?? resourceTypeNames(context);
+      const narrowed = narrowResource(context, types);
+      const event = narrowed ? `Event & { readonly resource: ${narrowed} }` : "Event";
+      const body = expressions.condition(query.where, { request: "request", resource: "resource", event: "event" });
+      parts.push(`/** \`where\` of history query ${index}. */
+function ${where}(input: ${imports.type("HistoryEvent")}, policyRequest: ${imports.type("PolicyRequest")}): boolean {
+  const event = input as unknown as ${event};
+  const request = policyRequest as unknown as Request;
+  const resource = request.resource${narrowed ? ` as ${narrowed}` : ""};
+  return ${body};
+}`);
+    }
+    return `{
+  index: ${index},
+  function: ${stringLiteral(query.function)},
+  source: ${stringLiteral(query.source.source)},
+  withinMs: ${query.within ? numberLiteral(query.within.milliseconds) : "null"},
+  where: ${where},
+  dependsOnRequest: ${policy.dependsOnRequest(query) ? "true" : "false"},
+  text: ${stringLiteral(policy.source.slice(query.span))},
+}`;
+  });
+  parts.push(`/** Every \`count\`/\`exists\` of the policy, numbered as \`Facts.count\` receives them. */
+export const historyQueries: readonly ${imports.type("HistoryQuery")}[] = [\n${queries.join(",\n")}\n];`);
+
+  const separations = decls.filter((info) => info.decl.kind === "SeparateDecl");
+  const specs = separations.map((info, index) => {
+    const decl = info.decl;
+    if (decl.kind !== "SeparateDecl") throw new Error("not a separation");
+    const keyFunction = namedIdentifier("key", info.name);
+    const narrowed = narrowResource(context, info.resourceTypes) ?? "Resource";
+    const keyType = policy.typeOf(decl.key);
+    const value = expressions.value(decl.key, { request: "request", resource: "resource", event: undefined });
+    const key =
+      keyType.kind === "entity" || keyType.kind === "entityUnion"
+        ? `${imports.value("entityKey")}(${value})`
+        : `JSON.stringify([${value}])`;
+    parts.push(`/** The key of separation \`${info.name}\`: who counts as the same chain. */
+function ${keyFunction}(request: Request, resource: ${narrowed}): string {
+  return ${key};
+}`);
+    return `{
+  index: ${index},
+  name: ${stringLiteral(info.name)},
+  actions: [${decl.actions.map((a) => stringLiteral(a.text)).join(", ")}],
+  resourceType: ${stringLiteral(decl.resourceType.text)},
+  key(policyRequest: ${imports.type("PolicyRequest")}): string {
+    const request = policyRequest as unknown as Request;
+    return ${keyFunction}(request, request.resource as ${narrowed});
+  },
+}`;
+  });
+  parts.push(`/** Every \`separate\` of the policy, numbered as \`Facts.separatedActions\` receives them. */
+export const separations: readonly ${imports.type("SeparationSpec")}[] = [\n${specs.join(",\n")}\n];`);
+  return parts.join("\n\n");
+}
+
+/** The union of `types` when narrower than all resource types, else undefined. */
+export function narrowResource(context: EmitContext, types: readonly string[]): string | undefined {
+  const all = resourceTypeNames(context);
+  if (types.length === 0 || (types.length === all.length && types.every((t) => all.includes(t)))) return undefined;
+  return context.entityUnion(types);
+}

@@ -1,0 +1,89 @@
+/**
+ * The module's descriptive exports: name, source hash, labels and their ranks, actions,
+ * intents, agent types, and the metadata of every rule, separation and monitor.
+ */
+import { createHash } from "node:crypto";
+import type { MonitorDecl, RuleDecl, SeparateDecl } from "../../ast.js";
+import { numberLiteral, propertyKey, stringLiteral } from "../escape.js";
+import type { EmitContext } from "./context.js";
+import type { DeclInfo } from "./decls.js";
+import { agentTypeNames } from "./types.js";
+
+/** The grant TTL of an allow rule without `grant` (DESIGN.md: 5 minutes). */
+export const defaultGrantSeconds = 300;
+
+const list = (values: readonly string[]): string => `[${values.map(stringLiteral).join(", ")}]`;
+
+/** The metadata declarations of the module. */
+export function emitMetadata(context: EmitContext, decls: readonly DeclInfo[]): string {
+  const { policy } = context;
+  const hash = createHash("sha256").update(policy.source.text, "utf8").digest("hex");
+  const parts: string[] = [];
+  parts.push(`/** The policy's name (\`policy NAME\`). */\nexport const policyName: string = ${stringLiteral(policy.name)};`);
+  parts.push(`/** The sha256 of the policy source this module was compiled from. */\nexport const sourceHash: string = ${stringLiteral(`sha256:${hash}`)};`);
+  parts.push(`/** The grant TTL, in seconds, of an allow rule without \`grant\`. */\nexport const defaultGrantSeconds: number = ${defaultGrantSeconds};`);
+  parts.push(`/** The sensitivity labels, lowest first. */\nexport const labels: readonly string[] = ${list(policy.labels)};`);
+  parts.push(
+    `const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([${policy.labels.map((label, rank) => `[${stringLiteral(label)}, ${rank}]`).join(", ")}]);`,
+  );
+  const actions = [...policy.actions.values()].map((a) => `${propertyKey(a.name)}: ${list(a.resourceTypes)}`);
+  parts.push(`/** Each declared action and the resource types it is declared on. */
+export const actions: Readonly<Record<string, readonly string[]>> = {\n${actions.join(",\n")}\n};`);
+  const intents = [...policy.intents.values()].map(
+    (i) =>
+      `${propertyKey(i.name)}: { description: ${stringLiteral(i.description)}, actions: ${list(i.actions)}, max: ${i.max === undefined ? "null" : stringLiteral(i.max)} }`,
+  );
+  parts.push(`/** Each declared intent and its scope. */
+export const intents: Readonly<Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>> = {\n${intents.join(",\n")}\n};`);
+  parts.push(`/** The agent types (the principal types). */\nexport const agentTypes: readonly string[] = ${list(agentTypeNames(context))};`);
+  const entries = decls.map((info) => ruleMetadata(context, info));
+  parts.push(`/** Every rule, separation and monitor, in source order. */
+export const rules: readonly ${context.imports.type("RuleMetadata")}[] = [\n${entries.join(",\n")}\n];`);
+  return parts.join("\n\n");
+}
+
+function ruleMetadata(context: EmitContext, info: DeclInfo): string {
+  const { decl } = info;
+  const start = context.policy.source.position(decl.span.start);
+  const actions = actionsOf(decl);
+  const resourceType = decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
+  const grant = decl.kind === "RuleDecl" && decl.effect === "allow" && decl.grant ? numberLiteral(decl.grant.milliseconds / 1000) : "null";
+  return `{
+  name: ${stringLiteral(info.name)},
+  kind: ${stringLiteral(info.kind)},
+  actions: ${actions === "*" ? `"*"` : list(actions)},
+  resourceType: ${resourceType === undefined ? "null" : stringLiteral(resourceType)},
+  reason: ${declaredReason(decl) === undefined ? "null" : stringLiteral(declaredReason(decl) ?? "")},
+  grantSeconds: ${grant},
+  location: { file: ${stringLiteral(context.sourcePath)}, start: ${decl.span.start}, end: ${decl.span.end}, line: ${start.line}, column: ${start.column} },
+}`;
+}
+
+function actionsOf(decl: RuleDecl | SeparateDecl | MonitorDecl): readonly string[] | "*" {
+  if (decl.kind === "SeparateDecl") return decl.actions.map((a) => a.text);
+  return decl.actions.kind === "AllActions" ? "*" : decl.actions.actions.map((a) => a.text);
+}
+
+function declaredReason(decl: RuleDecl | SeparateDecl | MonitorDecl): string | undefined {
+  return decl.kind === "MonitorDecl" ? undefined : decl.reason?.value;
+}
+
+/** The reason a decision gives when this rule, separation or monitor applies. */
+export function decisionReason(info: DeclInfo): string {
+  const { decl } = info;
+  if (decl.kind === "MonitorDecl") {
+    for (const consequence of decl.consequences) {
+      if (consequence.kind === "Review" || consequence.kind === "Alert") return consequence.reason.value;
+    }
+    return `monitor \`${info.name}\` fired`;
+  }
+  if (decl.reason) return decl.reason.value;
+  switch (info.kind) {
+    case "allow":
+      return `allowed by rule \`${info.name}\``;
+    case "separate":
+      return `separation \`${info.name}\`: the same chain already did another of its actions on this resource`;
+    default:
+      return `denied by rule \`${info.name}\``;
+  }
+}

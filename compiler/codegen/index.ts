@@ -1,0 +1,56 @@
+/**
+ * Codegen: from a {@link CheckedPolicy} (checked, without errors) to the TypeScript decision
+ * module of `stdlib/contract.ts` (PolicyModule), assembled from small template functions
+ * with one import collector and formatted with a pinned prettier config. Deterministic:
+ * the same policy and path give byte-identical output.
+ */
+import type { CheckedPolicy } from "../check/model.js";
+import { EmitContext } from "./emit/context.js";
+import { emitChecks, emitDecide } from "./emit/decide.js";
+import { collectDecls, historyOwners } from "./emit/decls.js";
+import { emitExplain } from "./emit/explain.js";
+import { ExpressionEmitter } from "./emit/expr.js";
+import { emitHeader } from "./emit/header.js";
+import { emitHistory } from "./emit/history.js";
+import { emitMetadata } from "./emit/metadata.js";
+import { emitSchemas } from "./emit/schema.js";
+import { emitTypes } from "./emit/types.js";
+import { formatTypescript } from "./format.js";
+
+/** Options of {@link generateModule}. */
+export interface GenerateOptions {
+  /** The policy's path as shown in the header: relative, never absolute. */
+  readonly sourcePath: string;
+}
+
+/** The generated module's TypeScript source, formatted. */
+export interface GeneratedModule {
+  readonly typescript: string;
+}
+
+/** Generates and formats the decision module of a checked policy. */
+export async function generateModule(policy: CheckedPolicy, options: GenerateOptions): Promise<GeneratedModule> {
+  return { typescript: await formatTypescript(emitModule(policy, options)) };
+}
+
+/** The unformatted module text (exported for benchmarks and tests of the emitters). */
+export function emitModule(policy: CheckedPolicy, options: GenerateOptions): string {
+  const context = new EmitContext(policy, options.sourcePath);
+  const expressions = new ExpressionEmitter(context);
+  const decls = collectDecls(policy);
+  // Body first: emitters register the imports and constants they use as they go.
+  const body = [
+    emitTypes(context),
+    emitMetadata(context, decls),
+    emitSchemas(context),
+    emitHistory(context, expressions, decls, historyOwners(decls)),
+    emitChecks(context, expressions, decls),
+    emitDecide(context, decls),
+    emitExplain(context, decls),
+  ];
+  const hoisted = context.renderHoisted();
+  return [emitHeader(options.sourcePath, policy.name), context.imports.render(), hoisted, ...body]
+    .filter((part) => part !== "")
+    .join("\n\n")
+    .concat("\n");
+}

@@ -1,0 +1,118 @@
+/**
+ * Type-checks a generated module in memory with the TypeScript compiler API (graphql-codegen's
+ * `validateTs()` approach): strict + noUncheckedIndexedAccess, `agp/stdlib` resolved to this
+ * package's stdlib and `zod` from node_modules. A type error there is a compiler bug, reported
+ * as AGP9001 at the policy span the failing code was generated from.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import type { CheckedPolicy } from "../check/model.js";
+import { createDiagnostic, type Diagnostic } from "../diagnostics.js";
+import type { Span } from "../source.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// From sources (vitest): compiler/codegen → stdlib/index.ts; from dist: dist/compiler/codegen → dist/stdlib/index.d.ts.
+const stdlibEntry = [path.resolve(here, "../../stdlib/index.ts"), path.resolve(here, "../../stdlib/index.d.ts")].find((file) =>
+  existsSync(file),
+);
+// INVARIANT: the virtual module sits inside the package so `zod` resolves from its node_modules.
+const generatedFile = path.resolve(here, "../../__agp_generated__.ts");
+
+const compilerOptions: ts.CompilerOptions = {
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  noImplicitOverride: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2022.d.ts"],
+  types: [],
+  skipLibCheck: true,
+  noEmit: true,
+  isolatedModules: true,
+};
+
+// Parsed library files (lib, zod, stdlib) are shared by every check in this process.
+const sourceFileCache = new Map<string, ts.SourceFile>();
+const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, compilerOptions);
+const baseHost = ts.createCompilerHost(compilerOptions, true);
+let previousProgram: ts.Program | undefined;
+
+function createHost(generated: ts.SourceFile): ts.CompilerHost {
+  return {
+    ...baseHost,
+    fileExists: (file) => file === generatedFile || baseHost.fileExists(file),
+    readFile: (file) => (file === generatedFile ? generated.text : baseHost.readFile(file)),
+    getSourceFile(file, languageVersion, onError) {
+      if (file === generatedFile) return generated;
+      const cached = sourceFileCache.get(file);
+      if (cached) return cached;
+      const parsed = baseHost.getSourceFile(file, languageVersion, onError);
+      if (parsed) sourceFileCache.set(file, parsed);
+      return parsed;
+    },
+    resolveModuleNameLiterals(literals, containingFile) {
+      return literals.map((literal) => {
+        if (literal.text === "agp/stdlib" && stdlibEntry) {
+          return {
+            resolvedModule: {
+              resolvedFileName: stdlibEntry,
+              extension: stdlibEntry.endsWith(".d.ts") ? ts.Extension.Dts : ts.Extension.Ts,
+              isExternalLibraryImport: false,
+            },
+          };
+        }
+        return ts.resolveModuleName(literal.text, containingFile, compilerOptions, baseHost, resolutionCache);
+      });
+    },
+  };
+}
+
+/** The TypeScript diagnostics of a generated module (empty when it type-checks). */
+export function typecheckGenerated(typescript: string): readonly ts.Diagnostic[] {
+  const generated = ts.createSourceFile(generatedFile, typescript, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const program = ts.createProgram({
+    rootNames: [generatedFile],
+    options: compilerOptions,
+    host: createHost(generated),
+    oldProgram: previousProgram,
+  });
+  previousProgram = program;
+  const file = program.getSourceFile(generatedFile);
+  if (!file) throw new Error("the generated module is missing from its program");
+  const global = program.getOptionsDiagnostics();
+  return [...global, ...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)];
+}
+
+/** Type-checks a generated module; each error is an AGP9001 naming the policy span it came from. */
+export function typecheckModule(typescript: string, policy: CheckedPolicy): Diagnostic[] {
+  return typecheckGenerated(typescript).map((diagnostic) => {
+    const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
+    const offset = diagnostic.start ?? 0;
+    const line = diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(offset).line + 1 : 0;
+    const span = spanAt(typescript, offset) ?? policy.ast.name.span;
+    return createDiagnostic(
+      "AGP9001",
+      `generated code failed to type-check (TS${diagnostic.code} at generated line ${line}): ${oneLine(text)}`,
+      policy.source,
+      span,
+      { help: "this is a bug in agp; please report it with the policy that triggers it" },
+    );
+  });
+}
+
+/** The policy span of the nearest `// @agp-span start:end` comment before `offset`. */
+export function spanAt(typescript: string, offset: number): Span | undefined {
+  const marker = /\/\/ @agp-span (\d+):(\d+)/g;
+  let found: Span | undefined;
+  for (let match = marker.exec(typescript); match && match.index <= offset; match = marker.exec(typescript)) {
+    found = { start: Number(match[1]), end: Number(match[2]) };
+  }
+  return found;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/\.$/, "");
+}

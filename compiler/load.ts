@@ -1,0 +1,35 @@
+/**
+ * Loads a generated module compiled in memory, without temp files: transpiled to CommonJS
+ * and evaluated with a `require` that knows only `agp/stdlib` and `zod`, the two imports
+ * generated modules may have. Works the same under vitest (from sources) and from dist.
+ */
+import vm from "node:vm";
+import ts from "typescript";
+import * as zod from "zod";
+import type { PolicyModule } from "../stdlib/contract.js";
+import * as stdlib from "../stdlib/index.js";
+
+const modules: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ["agp/stdlib", stdlib],
+  ["zod", zod],
+]);
+
+/** Evaluates a generated module's TypeScript and returns its exports. `path` names it in stack traces. */
+export function loadPolicyModule(typescript: string, path = "policy.ts"): PolicyModule {
+  const { outputText } = ts.transpileModule(typescript, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: false },
+    fileName: path.replace(/\.agp$/, ".ts"),
+  });
+  const factory: unknown = vm.runInThisContext(`(function (exports, require, module) {${outputText}\n})`, {
+    filename: path.replace(/\.agp$/, ".ts"),
+  });
+  if (typeof factory !== "function") throw new Error("generated module did not evaluate to a function");
+  const module = { exports: {} as Record<string, unknown> };
+  const requireModule = (name: string): unknown => {
+    const found = modules.get(name);
+    if (found === undefined) throw new Error(`a generated module may import only agp/stdlib and zod, not ${name}`);
+    return found;
+  };
+  factory(module.exports, requireModule, module);
+  return module.exports as unknown as PolicyModule;
+}

@@ -1,0 +1,252 @@
+/**
+ * Run-time helpers that generated decision modules import from `agp/stdlib`: reading entity
+ * attributes, collecting a decision without allocating until a rule applies, explaining
+ * rules. Written once here so generated modules stay small and cheap to type-check.
+ */
+import type {
+  Decision,
+  EntityLookup,
+  EntityRecord,
+  EntityRef,
+  Facts,
+  MonitorConsequence,
+  RuleTrace,
+} from "./contract.js";
+import { resolveEntity } from "./entities.js";
+import { EvaluationError, isEvaluationError, quoteUserText } from "./errors.js";
+
+// ---------------------------------------------------------------------------------------
+// Values
+// ---------------------------------------------------------------------------------------
+
+/**
+ * The record of the entity `ref` points to, typed as the generated interface `T` of
+ * `expectedType` (the stdlib's {@link resolveEntity}, which throws on a missing entity).
+ */
+export function attributesOf<T>(
+  lookup: EntityLookup,
+  ref: EntityRef,
+  expectedType: string | readonly string[],
+): T {
+  return resolveEntity(lookup, ref, expectedType) as unknown as T;
+}
+
+/** A value the checker proved present (under a `has` guard); absent anyway means a bug, and denies. */
+export function present<T>(value: T | undefined, path: string): T {
+  if (value === undefined)
+    throw new EvaluationError(`${quoteUserText(path)} is absent`);
+  return value;
+}
+
+/** `a / b`; division by zero is an evaluation error, not Infinity. */
+export function divide(a: number, b: number): number {
+  if (b === 0) throw new EvaluationError("division by zero");
+  return a / b;
+}
+
+/** The rank of a sensitivity label in `ranks`; an unknown label is an evaluation error. */
+export function labelRank(
+  ranks: ReadonlyMap<string, number>,
+  label: string,
+): number {
+  const rank = ranks.get(label);
+  if (rank === undefined)
+    throw new EvaluationError(
+      `unknown sensitivity label ${quoteUserText(label)}`,
+    );
+  return rank;
+}
+
+/** Whether a chain was granted an action of a separation other than the requested one. */
+export function separatedFrom(
+  grantedActions: readonly string[],
+  requested: string,
+): boolean {
+  for (const action of grantedActions) if (action !== requested) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------
+// Decisions
+// ---------------------------------------------------------------------------------------
+
+/** The rules that applied to one request so far; allocated when the first one applies. */
+export interface Verdicts {
+  readonly rules: string[];
+  readonly reasons: string[];
+  readonly consequences: MonitorConsequence[];
+  ttlSeconds: number;
+}
+
+/** Records that rule `rule` applied, with its reason, and for an allow its grant TTL. */
+export function addVerdict(
+  verdicts: Verdicts | null,
+  rule: string,
+  reason: string,
+  ttlSeconds = Infinity,
+): Verdicts {
+  const into = verdicts ?? {
+    rules: [],
+    reasons: [],
+    consequences: [],
+    ttlSeconds: Infinity,
+  };
+  into.rules.push(rule);
+  into.reasons.push(reason);
+  if (ttlSeconds < into.ttlSeconds) into.ttlSeconds = ttlSeconds;
+  return into;
+}
+
+/** Records that a monitor fired, with its consequences. */
+export function addMonitorVerdict(
+  verdicts: Verdicts | null,
+  rule: string,
+  reason: string,
+  consequences: readonly MonitorConsequence[],
+): Verdicts {
+  const into = addVerdict(verdicts, rule, reason);
+  into.consequences.push(...consequences);
+  return into;
+}
+
+/** A deny naming every rule that applied. */
+export function denyDecision(verdicts: Verdicts): Decision {
+  return {
+    decision: "deny",
+    grant: null,
+    rules: verdicts.rules,
+    reasons: verdicts.reasons,
+    consequences: verdicts.consequences,
+  };
+}
+
+/** An allow with the smallest TTL among the allows that applied. */
+export function allowDecision(verdicts: Verdicts): Decision {
+  return {
+    decision: "allow",
+    grant: { ttl_seconds: verdicts.ttlSeconds },
+    rules: verdicts.rules,
+    reasons: verdicts.reasons,
+    consequences: [],
+  };
+}
+
+/** The decision when no allow rule applies. */
+export const defaultDeny: Decision = Object.freeze({
+  decision: "deny",
+  grant: null,
+  rules: Object.freeze([]) as readonly string[],
+  reasons: Object.freeze(["no allow rule applies"]) as readonly string[],
+  consequences: Object.freeze([]) as readonly MonitorConsequence[],
+}) as Decision;
+
+/** A deny that names no rule, e.g. an action the resource type does not declare. */
+export function refusal(reason: string): Decision {
+  return {
+    decision: "deny",
+    grant: null,
+    rules: [],
+    reasons: [reason],
+    consequences: [],
+  };
+}
+
+/** The reason of a deny for an action the resource's type does not declare. */
+export function undeclaredAction(action: string, resourceType: string): string {
+  return `action ${quoteUserText(action)} is not declared on resource type ${quoteUserText(resourceType)}`;
+}
+
+/** The reason of a deny for an action outside the session's intent. */
+export function outsideIntent(action: string, intent: string): string {
+  return `action ${quoteUserText(action)} is outside intent ${quoteUserText(intent)}`;
+}
+
+/** The reason of a deny for a resource labelled above the intent's `max`. */
+export function aboveIntentMax(intent: string, max: string): string {
+  return `the resource's sensitivity is above ${quoteUserText(max)}, the most intent ${quoteUserText(intent)} may touch`;
+}
+
+/** The deny for an error raised while evaluating rule `rule`: fail closed, naming the rule. */
+export function evaluationFailure(rule: string, error: unknown): Decision {
+  return {
+    decision: "deny",
+    grant: null,
+    rules: [rule],
+    reasons: [`error in rule \`${rule}\`: ${errorMessage(error)}`],
+    consequences: [],
+  };
+}
+
+/** The message of an error raised while evaluating, for reasons and traces. */
+export function errorMessage(error: unknown): string {
+  if (isEvaluationError(error)) return error.message;
+  return `internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// Explanations
+// ---------------------------------------------------------------------------------------
+
+/** One rule, separation or monitor of an action, as the generated `explain` walks them. */
+export interface TraceEntry {
+  readonly rule: string;
+  readonly kind: RuleTrace["kind"];
+  /** The resource types it applies to for this action; null: all of the action's. */
+  readonly resourceTypes: readonly string[] | null;
+  /** The source text of each `and`-ed condition, in order. */
+  readonly conditions: readonly string[];
+  /** Evaluates it, pushing each condition's value onto `trace` until one is false. */
+  // INVARIANT: `never` parameters let each generated, precisely typed check function be an
+  // entry (method parameters are bivariant); traceEntries passes the request it was given.
+  check(
+    request: never,
+    resource: never,
+    facts: Facts,
+    trace: boolean[] | null,
+  ): boolean;
+}
+
+/** How each entry fared for one request: applied or not, each condition's value, or the error. */
+export function traceEntries(
+  entries: readonly TraceEntry[],
+  request: unknown,
+  resource: EntityRecord,
+  facts: Facts,
+): RuleTrace[] {
+  const traces: RuleTrace[] = [];
+  for (const entry of entries) {
+    if (
+      entry.resourceTypes !== null &&
+      !entry.resourceTypes.includes(resource.type)
+    )
+      continue;
+    const values: boolean[] = [];
+    let applied = false;
+    let error: string | null = null;
+    try {
+      applied = entry.check(request as never, resource as never, facts, values);
+    } catch (thrown) {
+      error = errorMessage(thrown);
+    }
+    const conditions: { text: string; value: boolean | "error" }[] = values.map(
+      (value, index) => ({
+        text: entry.conditions[index] ?? "",
+        value,
+      }),
+    );
+    if (error !== null && values.length < entry.conditions.length) {
+      conditions.push({
+        text: entry.conditions[values.length] ?? "",
+        value: "error",
+      });
+    }
+    traces.push({
+      rule: entry.rule,
+      kind: entry.kind,
+      applied,
+      conditions,
+      error,
+    });
+  }
+  return traces;
+}
