@@ -4,7 +4,7 @@ import { agentOf, alice, bob, carol, entities, officeHours, reportOf } from "./_
 import { virtualClock } from "./clock.js";
 import { AgpRuntimeError } from "./errors.js";
 import { createRuntime } from "./runtime.js";
-import type { Session } from "./session.js";
+import type { RequestInput, Session } from "./session.js";
 import { memoryStore } from "./stores/memory.js";
 import type { Store } from "./stores/store.js";
 
@@ -14,7 +14,7 @@ function setup(store: Store = memoryStore()) {
   return { rt, clock, store };
 }
 
-const ask = (session: Session, action: string, resource: { type: string; id: string }, env: unknown = officeHours) =>
+const ask = (session: Session, action: string, resource: RequestInput["resource"], env: unknown = officeHours) =>
   session.request({ action, resource, env, entities });
 
 describe("the expense scenario", () => {
