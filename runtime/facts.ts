@@ -9,6 +9,9 @@
  * - a query whose `where` reads the request scans only that source key's events in the window;
  * - a separation has a set per (separation, resource, key) of the actions granted.
  * A decision therefore costs O(log n) per count, whatever the length of history.
+ * Counts see the events at or before the request's time, as `listFacts` does; a separation
+ * sees every recorded grant on the resource whatever its time, which agrees with `listFacts`
+ * whenever history precedes the request and fails closed when instances' clocks disagree.
  *
  * Policy-dependent keys start with the policy's `sourceHash`, so a newly loaded version
  * gets its own indexes ({@link rebuildIndexes} fills them from the recorded events).
