@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCidr, parseIpAddress } from "./cidr.js";
+import { parseCidr, parseIpAddress, parseIpv4Number } from "./cidr.js";
 import { EvaluationError } from "./errors.js";
 import { cidrMatch } from "./functions.js";
 
@@ -197,5 +197,57 @@ describe("cidr_match against a BigInt reference", () => {
         expect(parseIpAddress(ipv6Text(groups, compress))?.groups).toEqual(groups);
       }),
     );
+  });
+});
+
+describe("parseIpv4Number", () => {
+  // A reference reading of dotted IPv4: four decimal octets 0-255, no leading zeros.
+  function referenceIpv4(text: string): number {
+    const match = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text);
+    const octets = match?.slice(1).map(Number);
+    if (!octets || octets.some((octet) => octet > 255)) return -1;
+    return octets.reduce((value, octet) => value * 256 + octet, 0);
+  }
+
+  it("agrees with a regular-expression reading of dotted text", () => {
+    const dotted = fc.oneof(
+      ipv4.map((octets) => octets.join(".")),
+      fc.string({ unit: fc.constantFrom("0", "1", "2", "5", "9", ".", "a"), maxLength: 16 }),
+    );
+    fc.assert(
+      fc.property(dotted, (text) => {
+        expect(parseIpv4Number(text)).toBe(referenceIpv4(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("IPv6 text", () => {
+  it("reads mixed and compressed forms", () => {
+    expect(parseIpAddress("1:2:3:4:5:6:1.2.3.4")?.groups).toEqual([1, 2, 3, 4, 5, 6, 0x102, 0x304]);
+    expect(parseIpAddress("::")?.groups).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(parseIpAddress("1::")?.groups).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(parseIpAddress("1:2:3:4:5:6:7::")?.groups).toEqual([1, 2, 3, 4, 5, 6, 7, 0]);
+    expect(parseIpAddress("::2:3:4:5:6:7:8")?.groups).toEqual([0, 2, 3, 4, 5, 6, 7, 8]);
+    expect(parseIpAddress("1:2::7:8")?.groups).toEqual([1, 2, 0, 0, 0, 0, 7, 8]);
+    expect(parseIpAddress("::ffff:1.2.3.4")?.groups).toEqual([0, 0, 0, 0, 0, 0xffff, 0x102, 0x304]);
+  });
+
+  it.each([
+    "1:2:3:4:5:6:7:",
+    ":1::2",
+    "1:",
+    "::1:",
+    "1:::2",
+    "1:2:3:4:5:6:7:8::",
+    "::1:2:3:4:5:6:7:8",
+    "1:2:3:4:5:6:7:1.2.3.4",
+    "::1.2.3",
+    "::1.2.3.4:5",
+    "00000::",
+    ":",
+  ])("refuses %j", (text) => {
+    expect(parseIpAddress(text)).toBeUndefined();
   });
 });

@@ -16,59 +16,109 @@ export interface IpAddress {
 export interface CidrRange {
   readonly address: IpAddress;
   readonly prefixBits: number;
+  /** How the range meets IPv4 addresses, precomputed so matching one needs no parsing into groups. */
+  readonly ipv4: Ipv4Match;
 }
+
+/** Every IPv4 address is in the range, none is, or those whose bits under `mask` equal `network`. */
+export type Ipv4Match =
+  { readonly kind: "all" | "none" } | { readonly kind: "prefix"; readonly network: number; readonly mask: number };
 
 /** The result of parsing a CIDR: the range, or why the text is not one. */
 export type CidrResult =
   { readonly ok: true; readonly range: CidrRange } | { readonly ok: false; readonly message: string };
 
 const IPV4_MAPPED_PREFIX_BITS = 96;
-const DECIMAL_OCTET = /^(0|[1-9][0-9]{0,2})$/;
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const PREFIX_LENGTH = /^(0|[1-9][0-9]{0,2})$/;
 
-/** The four octets of a dotted IPv4 address (no leading zeros), or undefined. */
-function parseIpv4Octets(text: string): number[] | undefined {
-  const parts = text.split(".");
-  if (parts.length !== 4) return undefined;
-  const octets: number[] = [];
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
-    octets.push(octet);
-  }
-  return octets;
-}
-
-function parseIpv6Groups(text: string): number[] | undefined {
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const head = parseGroupList(halves[0] ?? "", halves.length === 1);
-  const tail = halves.length === 2 ? parseGroupList(halves[1] ?? "", true) : [];
-  if (!head || !tail) return undefined;
-  if (halves.length === 1) return head.length === 8 ? head : undefined;
-  const missing = 8 - head.length - tail.length;
-  if (missing < 1) return undefined;
-  return [...head, ...new Array<number>(missing).fill(0), ...tail];
-}
-
-/** Colon-separated groups; when `mayEndInIpv4`, the last may be a dotted IPv4 (two groups). */
-function parseGroupList(text: string, mayEndInIpv4: boolean): number[] | undefined {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const groups: number[] = [];
-  for (let index = 0; index < parts.length; index++) {
-    const part = parts[index] ?? "";
-    if (HEX_GROUP.test(part)) {
-      groups.push(parseInt(part, 16));
-      continue;
+/**
+ * A dotted IPv4 address as an unsigned 32-bit number, or -1 when `text` is not one (octets
+ * 0-255 without leading zeros). Scans characters without allocating: it is the hot path.
+ */
+export function parseIpv4Number(text: string): number {
+  let value = 0;
+  let octet = -1;
+  let digits = 0;
+  let dots = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57) {
+      if (digits > 0 && octet === 0) return -1;
+      octet = digits === 0 ? code - 48 : octet * 10 + (code - 48);
+      digits++;
+      if (octet > 255) return -1;
+    } else if (code === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      dots++;
+      digits = 0;
+      octet = -1;
+    } else {
+      return -1;
     }
-    const octets = mayEndInIpv4 && index === parts.length - 1 ? parseIpv4Octets(part) : undefined;
-    if (!octets) return undefined;
-    groups.push(((octets[0] ?? 0) << 8) | (octets[1] ?? 0), ((octets[2] ?? 0) << 8) | (octets[3] ?? 0));
   }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
+
+/**
+ * The eight groups of an IPv6 address (RFC 4291 text: `::` once for one or more zero groups,
+ * an optional dotted IPv4 tail), or undefined. Scans characters once: it is the hot path.
+ */
+function parseIpv6Groups(text: string): number[] | undefined {
+  const length = text.length;
+  const groups = [0, 0, 0, 0, 0, 0, 0, 0];
+  let count = 0;
+  let gapAt = -1;
+  let index = 0;
+  if (text.startsWith("::")) {
+    gapAt = 0;
+    index = 2;
+  }
+  while (index < length) {
+    const tokenStart = index;
+    let value = 0;
+    let digits = 0;
+    for (; index < length && digits <= 4; index++) {
+      const digit = hexDigit(text.charCodeAt(index));
+      if (digit === -1) break;
+      value = value * 16 + digit;
+      digits++;
+    }
+    if (digits > 4) return undefined;
+    if (index < length && text.charCodeAt(index) === DOT) {
+      const ipv4 = count <= 6 ? parseIpv4Number(text.slice(tokenStart)) : -1;
+      if (ipv4 === -1) return undefined;
+      groups[count++] = Math.floor(ipv4 / 65536);
+      groups[count++] = ipv4 % 65536;
+      break;
+    }
+    if (digits === 0 || count === 8) return undefined;
+    groups[count++] = value;
+    if (index === length) break;
+    if (text.charCodeAt(index++) !== COLON || index === length) return undefined;
+    if (text.charCodeAt(index) === COLON) {
+      if (gapAt !== -1) return undefined;
+      gapAt = count;
+      index++;
+    }
+  }
+  if (gapAt === -1) return count === 8 ? groups : undefined;
+  if (count > 7) return undefined;
+  const tail = count - gapAt;
+  for (let moved = 0; moved < tail; moved++) groups[7 - moved] = groups[count - 1 - moved] ?? 0;
+  for (let zero = gapAt; zero < 8 - tail; zero++) groups[zero] = 0;
   return groups;
+}
+
+const DOT = 46;
+const COLON = 58;
+
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
 }
 
 /** Parses an IPv4 (`10.0.0.1`) or IPv6 (`2001:db8::1`, `::ffff:10.0.0.1`) address, or undefined. */
@@ -77,13 +127,9 @@ export function parseIpAddress(text: string): IpAddress | undefined {
     const groups = parseIpv6Groups(text);
     return groups ? { groups, isIpv4: false } : undefined;
   }
-  const octets = parseIpv4Octets(text);
-  if (!octets) return undefined;
-  const [a = 0, b = 0, c = 0, d = 0] = octets;
-  return {
-    groups: [0, 0, 0, 0, 0, 0xffff, (a << 8) | b, (c << 8) | d],
-    isIpv4: true,
-  };
+  const ipv4 = parseIpv4Number(text);
+  if (ipv4 === -1) return undefined;
+  return { groups: [0, 0, 0, 0, 0, 0xffff, Math.floor(ipv4 / 65536), ipv4 % 65536], isIpv4: true };
 }
 
 /**
@@ -109,11 +155,33 @@ export function parseCidr(text: string): CidrResult {
     if (length > maxLength) return invalid(`the prefix length ${length} is more than ${maxLength}`);
   }
   const prefixBits = address.isIpv4 ? IPV4_MAPPED_PREFIX_BITS + length : length;
-  return { ok: true, range: { address, prefixBits } };
+  return { ok: true, range: { address, prefixBits, ipv4: ipv4Match(address, prefixBits) } };
+}
+
+const IPV4_MAPPED_ZERO: IpAddress = { groups: [0, 0, 0, 0, 0, 0xffff, 0, 0], isIpv4: true };
+
+function ipv4Match(address: IpAddress, prefixBits: number): Ipv4Match {
+  const inMappedSpace = rangeContains(
+    { address, prefixBits: Math.min(prefixBits, IPV4_MAPPED_PREFIX_BITS) },
+    IPV4_MAPPED_ZERO,
+  );
+  if (!inMappedSpace) return { kind: "none" };
+  if (prefixBits <= IPV4_MAPPED_PREFIX_BITS) return { kind: "all" };
+  const bits = prefixBits - IPV4_MAPPED_PREFIX_BITS;
+  const mask = bits === 32 ? 0xffffffff : ~(0xffffffff >>> bits) >>> 0;
+  const network = ((((address.groups[6] ?? 0) << 16) | (address.groups[7] ?? 0)) & mask) >>> 0;
+  return { kind: "prefix", network, mask };
+}
+
+/** Whether IPv4 address `ipv4` (as from {@link parseIpv4Number}) is in `range`. */
+export function rangeContainsIpv4(range: CidrRange, ipv4: number): boolean {
+  const match = range.ipv4;
+  if (match.kind === "prefix") return (ipv4 & match.mask) >>> 0 === match.network;
+  return match.kind === "all";
 }
 
 /** Whether the first `range.prefixBits` bits of `address` equal those of the range. */
-export function rangeContains(range: CidrRange, address: IpAddress): boolean {
+export function rangeContains(range: Pick<CidrRange, "address" | "prefixBits">, address: IpAddress): boolean {
   for (let group = 0; group < 8; group++) {
     const bits = range.prefixBits - group * 16;
     if (bits <= 0) return true;

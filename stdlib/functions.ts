@@ -4,7 +4,7 @@
  * {@link EvaluationError} on a bad value, which generated `decide` turns into a deny.
  * Times are epoch milliseconds.
  */
-import { cidrRange, ipAddress, rangeContains } from "./cidr.js";
+import { cidrRange, ipAddress, parseIpv4Number, rangeContains, rangeContainsIpv4 } from "./cidr.js";
 import { EvaluationError } from "./errors.js";
 import {
   civilDateString,
@@ -55,7 +55,8 @@ export function timeOf(text: string): number {
  */
 export function cidrMatch(ip: string, cidr: string): boolean {
   const range = cidrRange(cidr);
-  return rangeContains(range, ipAddress(ip));
+  const ipv4 = parseIpv4Number(ip);
+  return ipv4 === -1 ? rangeContains(range, ipAddress(ip)) : rangeContainsIpv4(range, ipv4);
 }
 
 /** `starts_with(text, prefix)`. */

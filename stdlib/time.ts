@@ -1,8 +1,8 @@
 /**
  * Calendar arithmetic behind the time functions: ISO-8601 parsing, civil dates from epoch
- * days, and local time in an IANA time zone. Decisions run this on their hot path, so a
- * zone's UTC offset is cached for the hour it holds in, and Intl is only asked again when
- * a request falls in another hour.
+ * days, and local time in an IANA time zone. Decisions run this on their hot path and Intl
+ * takes microseconds, so a zone's UTC offset is cached per UTC day (per hour on the days
+ * it changes), and a request in the same stretch as the last one costs no lookup at all.
  */
 import { EvaluationError, quoteUserText } from "./errors.js";
 
@@ -111,12 +111,18 @@ export function parseIsoTime(text: string): IsoTimeResult {
   return { ok: true, ms: localMs - offsetMs };
 }
 
-/** A time zone's formatter and the one stretch of time whose UTC offset is known. */
+/**
+ * A time zone's formatter and what is known of its UTC offsets: the stretch of time of the
+ * last answer (requests usually come in time order), and per UTC day and per UTC hour the
+ * offset that holds all along it, or NaN when the offset changes inside.
+ */
 interface ZoneState {
   readonly format: Intl.DateTimeFormat;
   knownFrom: number;
   knownUntil: number;
   offsetMs: number;
+  readonly dayOffsets: Map<number, number>;
+  readonly hourOffsets: Map<number, number>;
 }
 
 const zones = new Map<string, ZoneState>();
@@ -128,7 +134,14 @@ function zoneState(timeZone: string): ZoneState {
   if (cached) return cached;
   const format = createFormat(timeZone);
   if (zones.size >= MAX_CACHED_ZONES) zones.clear();
-  const state: ZoneState = { format, knownFrom: 0, knownUntil: 0, offsetMs: 0 };
+  const state: ZoneState = {
+    format,
+    knownFrom: 0,
+    knownUntil: 0,
+    offsetMs: 0,
+    dayOffsets: new Map(),
+    hourOffsets: new Map(),
+  };
   zones.set(timeZone, state);
   return state;
 }
@@ -219,19 +232,41 @@ export function wallClockMs(ms: number, timeZone: string): number {
   const zone = zoneState(timeZone);
   checkTimeInRange(ms);
   if (ms >= zone.knownFrom && ms < zone.knownUntil) return ms + zone.offsetMs;
-  const hourStart = Math.floor(ms / MS_PER_HOUR) * MS_PER_HOUR;
-  const hourEnd = Math.min(hourStart + MS_PER_HOUR, MAX_TIME_MS + 1);
-  const offsetAtStart = offsetFromIntl(zone.format, Math.max(hourStart, -MAX_TIME_MS));
-  const offsetAtEnd = offsetFromIntl(zone.format, Math.floor((hourEnd - 1) / MS_PER_SECOND) * MS_PER_SECOND);
-  if (offsetAtStart === offsetAtEnd) {
-    // INVARIANT: no zone changes its offset twice within one hour, so equal offsets at both
-    // ends of the hour mean the offset holds for all of it.
-    zone.knownFrom = hourStart;
-    zone.knownUntil = hourEnd;
-    zone.offsetMs = offsetAtStart;
-    return ms + offsetAtStart;
+  if (knowStretch(zone, zone.dayOffsets, ms, MS_PER_DAY) || knowStretch(zone, zone.hourOffsets, ms, MS_PER_HOUR)) {
+    return ms + zone.offsetMs;
   }
   return ms + offsetFromIntl(zone.format, Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND);
+}
+
+/** Makes the stretch of `length` around `ms` the zone's known one, if one offset holds along it. */
+function knowStretch(zone: ZoneState, offsets: Map<number, number>, ms: number, length: number): boolean {
+  const index = Math.floor(ms / length);
+  const offset = offsets.get(index) ?? constantOffset(zone, offsets, index, length);
+  if (Number.isNaN(offset)) return false;
+  zone.knownFrom = index * length;
+  zone.knownUntil = zone.knownFrom + length;
+  zone.offsetMs = offset;
+  return true;
+}
+
+// INVARIANT: bounds the per-zone caches of day and hour offsets.
+const MAX_CACHED_STRETCHES = 4_096;
+
+/**
+ * The offset that holds along the whole stretch `[index * length, (index + 1) * length)`, or
+ * NaN when it changes inside; remembered in `offsets`.
+ * INVARIANT: no zone changes its offset twice within one UTC day, so equal offsets at both
+ * ends of a day (or an hour) mean the offset holds all along it.
+ */
+function constantOffset(zone: ZoneState, offsets: Map<number, number>, index: number, length: number): number {
+  const start = Math.max(index * length, -MAX_TIME_MS);
+  const end = Math.min(start + length, MAX_TIME_MS + 1);
+  const lastSecond = Math.floor((end - 1) / MS_PER_SECOND) * MS_PER_SECOND;
+  const atStart = offsetFromIntl(zone.format, start);
+  const offset = atStart === offsetFromIntl(zone.format, lastSecond) ? atStart : Number.NaN;
+  if (offsets.size >= MAX_CACHED_STRETCHES) offsets.clear();
+  offsets.set(index, offset);
+  return offset;
 }
 
 /** `value` modulo `divisor`, always in `[0, divisor)` (JavaScript's `%` keeps the sign). */
