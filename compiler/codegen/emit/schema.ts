@@ -1,8 +1,8 @@
 /**
  * The zod schemas of a module: one strict record schema per entity type, `Env`, and the
  * exported `requestSchema` (the JSON request of DESIGN.md, indexed into a PolicyRequest)
- * and `principalSchema`. Every schema carries an explicit type annotation so the type-check
- * never has to infer zod's large types across the module.
+ * and `principalSchema`. Schemas are compared with the generated interfaces through zod's
+ * small core `$ZodType`, never its classic `ZodType`, whose comparison costs seconds.
  */
 import type { Type } from "../../types.js";
 import { namedIdentifier, propertyKey, stringLiteral } from "../escape.js";
@@ -16,27 +16,26 @@ export function emitSchemas(context: EmitContext): string {
   const record = imports.type("EntityRecord");
   const parts: string[] = [];
   if (policy.labels.length > 0) {
-    parts.push(`const labelSchema: ${z}.ZodType<Label, unknown> = ${z}.enum([${policy.labels.map(stringLiteral).join(", ")}]);`);
+    parts.push(`const labelSchema = ${z}.enum([${policy.labels.map(stringLiteral).join(", ")}]);`);
   }
   parts.push(`/** The record schema of an entity type, looked up lazily so records may refer to each other. */
 function recordSchema(type: string): ${z}.ZodType<${record}, unknown> | undefined {
   return RECORD_SCHEMAS.get(type);
 }`);
   const entries: string[] = [];
+  const recordSchemaOf = imports.value("recordSchemaOf");
   for (const entity of policy.entities.values()) {
     const name = namedIdentifier("schema", entity.name);
     const fields = [`type: ${z}.literal(${stringLiteral(entity.name)})`, `id: ${z}.string()`];
     for (const [field, type] of entity.fields) fields.push(`${propertyKey(field)}: ${fieldSchema(context, type)}`);
-    parts.push(
-      `const ${name}: ${z}.ZodType<${context.entityTypeName(entity.name)}, unknown> = ${z}.strictObject({\n${fields.join(",\n")}\n});`,
-    );
-    entries.push(`[${stringLiteral(entity.name)}, ${name} as unknown as ${z}.ZodType<${record}, unknown>]`);
+    parts.push(`const ${name} = ${z}.strictObject({\n${fields.join(",\n")}\n});`);
+    entries.push(`[${stringLiteral(entity.name)}, ${recordSchemaOf}<${context.entityTypeName(entity.name)}>(${name})]`);
   }
   parts.push(
     `const RECORD_SCHEMAS: ReadonlyMap<string, ${z}.ZodType<${record}, unknown>> = new Map<string, ${z}.ZodType<${record}, unknown>>([\n${entries.join(",\n")}\n]);`,
   );
   const envFields = [...policy.context].map(([field, type]) => `${propertyKey(field)}: ${fieldSchema(context, type)}`);
-  parts.push(`const envSchema: ${z}.ZodType<Env, unknown> = ${z}.strictObject({\n${envFields.join(",\n")}\n});`);
+  parts.push(`const envSchema = ${z}.strictObject({\n${envFields.join(",\n")}\n});`);
 
   const list = (names: readonly string[]): string => `[${names.map(stringLiteral).join(", ")}]`;
   const enumOf = (names: readonly string[]): string => (names.length === 0 ? `${z}.never()` : `${z}.enum(${list(names)})`);
@@ -46,7 +45,7 @@ function recordSchema(type: string): ${z}.ZodType<${record}, unknown> | undefine
   const zEntityRef = imports.value("zEntityRef");
   const intentSchema = policy.intents.size === 0 ? `${z}.string()` : enumOf([...policy.intents.keys()]);
   parts.push(`/** Validates a JSON request (DESIGN.md) and indexes its entities; issues name the field path. */
-export const requestSchema: ${z}.ZodType<${imports.type("PolicyRequest")}, unknown> = ${z}
+export const requestSchema: ${z}.ZodType<${imports.type("PolicyRequest")}, unknown> = ${imports.value("exportedSchema")}<${imports.type("PolicyRequest")}>(${z}
   .strictObject({
     principal: ${zEntityRef}(${list(agents)}, recordSchema),
     action: ${enumOf([...policy.actions.keys()])},
@@ -57,9 +56,11 @@ export const requestSchema: ${z}.ZodType<${imports.type("PolicyRequest")}, unkno
     env: envSchema,
     entities: ${z}.array(${zEntity}(${list([...policy.entities.keys()])}, recordSchema)).optional(),
   })
-  .transform((request, ctx) => ${imports.value("toPolicyRequest")}(request, ctx, { attributelessTypes: ${list(attributeless)} }));`);
+  .transform((request, ctx) => ${imports.value("toPolicyRequest")}(request, ctx, { attributelessTypes: ${list(attributeless)} })));`);
   parts.push(`/** Validates a principal (an agent record) for opening a session. */
 export const principalSchema: ${z}.ZodType<${record}, unknown> = ${zEntity}(${list(agents)}, recordSchema);`);
+  parts.push(`/** Proves that the context schema outputs \`Env\`. */
+const envSchemaOutputsEnv: ${z}.core.$ZodType<Env> = envSchema;`);
   return parts.join("\n\n");
 }
 
