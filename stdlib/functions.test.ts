@@ -91,6 +91,38 @@ describe("hour_of and minute_of", () => {
   });
 });
 
+describe("the offset cache", () => {
+  const intlWallClock = (ms: number, zone: string): string =>
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "numeric",
+      minute: "numeric",
+    })
+      .format(ms)
+      .replace(",", "");
+  const ourWallClock = (ms: number, zone: string): string =>
+    `${dateOf(ms, zone)} ${String(hourOf(ms, zone)).padStart(2, "0")}:${String(minuteOf(ms, zone)).padStart(2, "0")}`;
+
+  it.each([
+    ["Europe/Paris", "2026-03-28T12:00:00Z"],
+    ["Europe/Paris", "2026-10-24T12:00:00Z"],
+    ["America/Sao_Paulo", "2018-11-03T12:00:00Z"],
+    ["Australia/Lord_Howe", "2026-04-04T00:00:00Z"],
+    ["Pacific/Apia", "2011-12-29T12:00:00Z"],
+    ["America/St_Johns", "2026-03-07T12:00:00Z"],
+  ])("agrees with Intl every 15 minutes over two days in %s from %s, forwards and backwards", (zone, from) => {
+    const start = Date.parse(from);
+    const instants = Array.from({ length: 2 * 96 }, (_, step) => start + step * 15 * 60_000);
+    for (const ms of [...instants, ...instants.reverse()]) {
+      expect(ourWallClock(ms, zone), new Date(ms).toISOString()).toBe(intlWallClock(ms, zone));
+    }
+  });
+});
+
 describe("weekday_of", () => {
   it("numbers days the ISO way: Monday 1, Sunday 7", () => {
     expect(weekdayOf(at("2026-01-05T12:00:00Z"), "UTC")).toBe(1);
