@@ -65,3 +65,4 @@ export {
   type IpAddress,
 } from "./cidr.js";
 export * from "./codegen-support.js";
+export * from "./codegen-support.js";
