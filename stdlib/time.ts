@@ -129,9 +129,12 @@ const zones = new Map<string, ZoneState>();
 // INVARIANT: zone names come from requests; the cache is bounded so no input can grow it forever.
 const MAX_CACHED_ZONES = 1_024;
 
+const unknownZones = new Set<string>();
+
 function zoneState(timeZone: string): ZoneState {
   const cached = zones.get(timeZone);
   if (cached) return cached;
+  if (unknownZones.has(timeZone)) throw unknownTimeZone(timeZone);
   const format = createFormat(timeZone);
   if (zones.size >= MAX_CACHED_ZONES) zones.clear();
   const state: ZoneState = {
@@ -160,8 +163,14 @@ function createFormat(timeZone: string): Intl.DateTimeFormat {
       second: "numeric",
     });
   } catch {
-    throw new EvaluationError(`unknown time zone ${quoteUserText(timeZone)}`);
+    if (unknownZones.size >= MAX_CACHED_ZONES) unknownZones.clear();
+    unknownZones.add(timeZone);
+    throw unknownTimeZone(timeZone);
   }
+}
+
+function unknownTimeZone(timeZone: string): EvaluationError {
+  return new EvaluationError(`unknown time zone ${quoteUserText(timeZone)}`);
 }
 
 /** The message for an unknown time zone, or undefined when Intl knows `timeZone`. */
@@ -170,7 +179,7 @@ export function validateTimeZone(timeZone: string): string | undefined {
     zoneState(timeZone);
     return undefined;
   } catch (error) {
-    return error instanceof EvaluationError ? error.message : `unknown time zone ${quoteUserText(timeZone)}`;
+    return error instanceof EvaluationError ? error.message : unknownTimeZone(timeZone).message;
   }
 }
 
