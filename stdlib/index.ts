@@ -65,4 +65,3 @@ export {
   type IpAddress,
 } from "./cidr.js";
 export * from "./codegen-support.js";
-export * from "./codegen-support.js";
