@@ -135,16 +135,20 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
       }
     }
     lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
-    lines.push(`let allowed: ${verdicts} | null = null;`);
-    for (const info of applying) {
-      if (info.kind !== "allow" || info.decl.kind !== "RuleDecl") continue;
+    const allows = applying.filter((info) => info.kind === "allow");
+    if (allows.length === 0) lines.push(`return ${imports.value("defaultDeny")};`);
+    else lines.push(`let allowed: ${verdicts} | null = null;`);
+    for (const info of allows) {
+      if (info.decl.kind !== "RuleDecl") continue;
       const seconds = info.decl.grant ? info.decl.grant.milliseconds / 1000 : undefined;
       const ttl = seconds === undefined ? "defaultGrantSeconds" : numberLiteral(seconds);
       lines.push(
         guarded(info, `allowed = ${imports.value("addVerdict")}(allowed, ${stringLiteral(info.name)}, ${stringLiteral(decisionReason(info))}, ${ttl});`),
       );
     }
-    lines.push(`return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`);
+    if (allows.length > 0) {
+      lines.push(`return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`);
+    }
     parts.push(`/** The decision for action \`${action.name}\`: only its own rules run. */
 function ${fn}(request: Request, facts: ${facts}): ${decision} {
 ${lines.join("\n")}
