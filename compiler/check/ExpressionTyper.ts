@@ -4,25 +4,31 @@
  * diagnostic gets the `error` type, which fits everywhere, so one mistake is reported once.
  * Used for policy conditions (ExpressionTypesRule) and for test-file values.
  */
-import type { BinaryExpr, CallExpr, Expr, HistoryExpr, Identifier, MemberExpr, RecordLiteral } from "../ast.js";
+import type {
+  BinaryExpr,
+  CallExpr,
+  Expr,
+  HistoryExpr,
+  Identifier,
+  MemberExpr,
+  RecordLiteral,
+} from "../ast.js";
 import { didYouMean } from "../suggest.js";
 import {
-  actionType,
   boolType,
   errorType,
-  intentType,
   numberType,
-  sensitivityType,
   stringType,
-  timeType,
   typeToString,
   type Type,
 } from "../types.js";
 import type { DiagnosticSink } from "./context.js";
-import type { ActionInfo, EntityTypeInfo, IntentInfo, RootName } from "./model.js";
+import type { ActionInfo, EntityTypeInfo, IntentInfo } from "./model.js";
 import { unparenthesize } from "./paths.js";
 import { stdlibFunctions } from "./stdlibTypes.js";
-import { arithmeticResult, equalityCompatible, isOrdered, unwrapOptional } from "./typeRelations.js";
+import { inferBinary } from "./inferBinary.js";
+import { resolveIdentifier } from "./resolveIdentifier.js";
+import { equalityCompatible, unwrapOptional } from "./typeRelations.js";
 
 /** The declarations expression typing reads; a CheckContext and a CheckedPolicy both have them. */
 export interface PolicySymbols {
@@ -46,8 +52,6 @@ export interface ExprScope {
   readonly fixtures?: ReadonlyMap<string, Type>;
 }
 
-const roots: readonly RootName[] = ["principal", "resource", "env", "intent", "action", "event"];
-
 /** Types expressions of one file, recording types and resolutions in a sink. */
 export class ExpressionTyper {
   constructor(
@@ -62,7 +66,11 @@ export class ExpressionTyper {
     const type = this.infer(expr, scope, boolType);
     const value = unwrapOptional(type);
     if (value.kind !== "bool" && value.kind !== "error") {
-      this.sink.report("AGP3002", `condition must be a \`bool\`, found \`${typeToString(value)}\``, expr.span);
+      this.sink.report(
+        "AGP3002",
+        `condition must be a \`bool\`, found \`${typeToString(value)}\``,
+        expr.span,
+      );
     }
     return type;
   }
@@ -77,7 +85,11 @@ export class ExpressionTyper {
     return type;
   }
 
-  private compute(expr: Expr, scope: ExprScope, expected: Type | undefined): Type {
+  private compute(
+    expr: Expr,
+    scope: ExprScope,
+    expected: Type | undefined,
+  ): Type {
     switch (expr.kind) {
       case "StringLiteral":
         return stringType;
@@ -101,12 +113,24 @@ export class ExpressionTyper {
         return this.inferBinary(expr, scope);
       case "Unary": {
         if (expr.operator === "not") {
-          this.expectBool(this.infer(expr.operand, scope, boolType), expr.operand);
+          this.expectBool(
+            this.infer(expr.operand, scope, boolType),
+            expr.operand,
+          );
           return boolType;
         }
         const operand = unwrapOptional(this.infer(expr.operand, scope));
-        if (operand.kind === "number" || operand.kind === "duration" || operand.kind === "error") return operand;
-        this.sink.report("AGP3001", `\`-\` needs a \`number\` or a \`duration\`, found \`${typeToString(operand)}\``, expr.span);
+        if (
+          operand.kind === "number" ||
+          operand.kind === "duration" ||
+          operand.kind === "error"
+        )
+          return operand;
+        this.sink.report(
+          "AGP3001",
+          `\`-\` needs a \`number\` or a \`duration\`, found \`${typeToString(operand)}\``,
+          expr.span,
+        );
         return errorType;
       }
       case "Has":
@@ -119,44 +143,78 @@ export class ExpressionTyper {
     }
   }
 
-  private expectBool(type: Type, operand: Expr): void {
+  /** Reports AGP3002 when `type` (of `operand`) is not a bool. */
+  expectBool(type: Type, operand: Expr): void {
     const value = unwrapOptional(type);
     if (value.kind !== "bool" && value.kind !== "error") {
-      this.sink.report("AGP3002", `expected a \`bool\`, found \`${typeToString(value)}\``, operand.span);
+      this.sink.report(
+        "AGP3002",
+        `expected a \`bool\`, found \`${typeToString(value)}\``,
+        operand.span,
+      );
     }
   }
 
-  private inferList(elements: readonly Expr[], span: Expr["span"], scope: ExprScope, expected: Type | undefined): Type {
-    const expectedElement = expected?.kind === "list" ? expected.element : undefined;
-    const types = elements.map((element) => this.infer(element, scope, expectedElement));
+  private inferList(
+    elements: readonly Expr[],
+    span: Expr["span"],
+    scope: ExprScope,
+    expected: Type | undefined,
+  ): Type {
+    const expectedElement =
+      expected?.kind === "list" ? expected.element : undefined;
+    const types = elements.map((element) =>
+      this.infer(element, scope, expectedElement),
+    );
     if (types.length === 0) return { kind: "emptyList" };
     let element: Type = errorType;
     for (const type of types) {
       if (type.kind === "error") continue;
       if (element.kind === "error") element = type;
-      else if (!equalityCompatible(unwrapOptional(element), unwrapOptional(type))) {
-        this.sink.report("AGP3010", `list elements have different types: \`${typeToString(element)}\` and \`${typeToString(type)}\``, span, {
-          help: "every element of a list has the same type",
-        });
+      else if (
+        !equalityCompatible(unwrapOptional(element), unwrapOptional(type))
+      ) {
+        this.sink.report(
+          "AGP3010",
+          `list elements have different types: \`${typeToString(element)}\` and \`${typeToString(type)}\``,
+          span,
+          {
+            help: "every element of a list has the same type",
+          },
+        );
         return errorType;
       }
     }
     return { kind: "list", element };
   }
 
-  private inferRecord(expr: RecordLiteral, scope: ExprScope, expected: Type | undefined): Type {
+  private inferRecord(
+    expr: RecordLiteral,
+    scope: ExprScope,
+    expected: Type | undefined,
+  ): Type {
     if (scope.mode === "policy") {
-      this.sink.report("AGP3012", "record values are only allowed in test files", expr.span, {
-        help: "compare with a field of an entity instead, e.g. `resource.owner == principal.onBehalfOf`",
-      });
+      this.sink.report(
+        "AGP3012",
+        "record values are only allowed in test files",
+        expr.span,
+        {
+          help: "compare with a field of an entity instead, e.g. `resource.owner == principal.onBehalfOf`",
+        },
+      );
       return errorType;
     }
     if (expr.typeName) {
       const entity = this.symbols.entities.get(expr.typeName.text);
       if (!entity) {
-        this.sink.report("AGP2001", `unknown type \`${expr.typeName.text}\``, expr.typeName.span, {
-          help: didYouMean(expr.typeName.text, this.symbols.entities.keys()),
-        });
+        this.sink.report(
+          "AGP2001",
+          `unknown type \`${expr.typeName.text}\``,
+          expr.typeName.span,
+          {
+            help: didYouMean(expr.typeName.text, this.symbols.entities.keys()),
+          },
+        );
         for (const field of expr.fields) this.infer(field.value, scope);
         return errorType;
       }
@@ -167,129 +225,24 @@ export class ExpressionTyper {
       return { kind: "entity", name: entity.name };
     }
     const fields = new Map<string, Type>();
-    const expectedFields = expected?.kind === "record" ? expected.fields : undefined;
+    const expectedFields =
+      expected?.kind === "record" ? expected.fields : undefined;
     for (const field of expr.fields) {
       const fieldType = expectedFields?.get(field.name.text);
-      fields.set(field.name.text, this.infer(field.value, scope, fieldType && unwrapOptional(fieldType)));
+      fields.set(
+        field.name.text,
+        this.infer(field.value, scope, fieldType && unwrapOptional(fieldType)),
+      );
     }
     return { kind: "record", fields };
   }
 
-  private resolveIdentifier(expr: Identifier, scope: ExprScope, expected: Type | undefined): Type {
-    const name = expr.name.text;
-    const fixture = scope.fixtures?.get(name);
-    if (fixture) {
-      this.sink.resolutions.set(expr, { kind: "fixture", name });
-      return fixture;
-    }
-    if ((roots as readonly string[]).includes(name)) {
-      if (scope.mode === "test") {
-        this.sink.report("AGP2009", `\`${name}\` cannot be used in a test value`, expr.span, {
-          help: "test values are literals, fixtures, labels, intents and actions",
-        });
-        return errorType;
-      }
-      return this.resolveRoot(expr, name as RootName, scope);
-    }
-    return this.resolveConstantName(expr, expected, scope);
-  }
-
-  private resolveRoot(expr: Identifier, root: RootName, scope: ExprScope): Type {
-    let type: Type;
-    switch (root) {
-      case "principal":
-        type = this.symbols.principalType;
-        break;
-      case "resource":
-        type = scope.resourceType;
-        break;
-      case "env":
-        type = { kind: "record", fields: this.symbols.context };
-        break;
-      case "intent":
-        type = intentType;
-        break;
-      case "action":
-        type = actionType;
-        break;
-      case "event":
-        if (!scope.inHistoryWhere) {
-          this.sink.report("AGP2017", "`event` can only be used inside the `where` of `count` or `exists`", expr.span, {
-            help: "e.g. `count(session where event.action == read) > 3`",
-          });
-          return errorType;
-        }
-        type = this.eventType(scope);
-        break;
-    }
-    this.sink.resolutions.set(expr, { kind: "root", root });
-    return type;
-  }
-
-  /** `event` inside a history condition: typed like the request (LANGUAGE.md). */
-  private eventType(scope: ExprScope): Type {
-    return {
-      kind: "record",
-      fields: new Map<string, Type>([
-        ["action", actionType],
-        ["principal", this.symbols.principalType],
-        ["resource", scope.resourceType],
-        ["at", timeType],
-        ["session", stringType],
-      ]),
-    };
-  }
-
-  /** A label, intent or action name; the expected type decides between them. */
-  private resolveConstantName(expr: Identifier, expected: Type | undefined, scope: ExprScope): Type {
-    const name = expr.name.text;
-    const { labels, intents, actions } = this.symbols;
-    let wanted = expected && unwrapOptional(expected);
-    if (wanted?.kind === "list") wanted = wanted.element;
-    const label = (): Type => {
-      this.sink.resolutions.set(expr, { kind: "label", label: name, rank: labels.indexOf(name) });
-      return sensitivityType;
-    };
-    const intent = (): Type => {
-      this.sink.resolutions.set(expr, { kind: "intent", name });
-      return intentType;
-    };
-    const action = (): Type => {
-      this.sink.resolutions.set(expr, { kind: "action", name });
-      return actionType;
-    };
-    switch (wanted?.kind) {
-      case "sensitivity":
-        if (labels.includes(name)) return label();
-        this.sink.report("AGP2006", `unknown sensitivity label \`${name}\``, expr.span, {
-          help: labels.length === 0 ? "declare labels first, e.g. `sensitivity public < secret`" : didYouMean(name, labels),
-        });
-        return errorType;
-      case "intent":
-        if (intents.has(name)) return intent();
-        this.sink.report("AGP2005", `unknown intent \`${name}\``, expr.span, { help: didYouMean(name, intents.keys()) });
-        return errorType;
-      case "action":
-        if (actions.has(name)) return action();
-        this.sink.report("AGP2004", `unknown action \`${name}\``, expr.span, { help: didYouMean(name, actions.keys()) });
-        return errorType;
-    }
-    const meanings: [string, () => Type][] = [];
-    if (labels.includes(name)) meanings.push(["a sensitivity label", label]);
-    if (intents.has(name)) meanings.push(["an intent", intent]);
-    if (actions.has(name)) meanings.push(["an action", action]);
-    const only = meanings.length === 1 ? meanings[0] : undefined;
-    if (only) return only[1]();
-    if (meanings.length > 1) {
-      this.sink.report("AGP2009", `\`${name}\` is ambiguous: it is ${meanings.map((m) => m[0]).join(" and ")}`, expr.span, {
-        help: `compare it with a value of the kind you mean, e.g. \`intent == ${name}\` or \`action == ${name}\``,
-      });
-      return errorType;
-    }
-    const candidates = [...labels, ...intents.keys(), ...actions.keys(), ...(scope.fixtures?.keys() ?? [])];
-    if (scope.mode === "policy") candidates.push(...roots);
-    this.sink.report("AGP2009", `unknown name \`${name}\``, expr.span, { help: didYouMean(name, candidates) });
-    return errorType;
+  private resolveIdentifier(
+    expr: Identifier,
+    scope: ExprScope,
+    expected: Type | undefined,
+  ): Type {
+    return resolveIdentifier(this.sink, this.symbols, expr, scope, expected);
   }
 
   private inferMember(expr: MemberExpr, scope: ExprScope): Type {
@@ -302,9 +255,14 @@ export class ExpressionTyper {
         const entity = this.symbols.entities.get(objectType.name);
         const type = entity?.fields.get(field);
         if (type) return type;
-        this.sink.report("AGP2007", `type \`${objectType.name}\` has no field \`${field}\``, expr.property.span, {
-          help: didYouMean(field, entity?.fields.keys() ?? []),
-        });
+        this.sink.report(
+          "AGP2007",
+          `type \`${objectType.name}\` has no field \`${field}\``,
+          expr.property.span,
+          {
+            help: didYouMean(field, entity?.fields.keys() ?? []),
+          },
+        );
         return errorType;
       }
       case "entityUnion":
@@ -313,16 +271,28 @@ export class ExpressionTyper {
         const type = objectType.fields.get(field);
         if (type) return type;
         const object = this.sink.source.slice(expr.object.span);
-        const isEnv = unparenthesize(expr.object).kind === "Identifier" && object === "env";
-        this.sink.report("AGP2007", `\`${object}\` has no field \`${field}\``, expr.property.span, {
-          help:
-            didYouMean(field, objectType.fields.keys()) ??
-            (isEnv ? `declare it in the policy's \`context { ${field}: ... }\`` : undefined),
-        });
+        const isEnv =
+          unparenthesize(expr.object).kind === "Identifier" && object === "env";
+        this.sink.report(
+          "AGP2007",
+          `\`${object}\` has no field \`${field}\``,
+          expr.property.span,
+          {
+            help:
+              didYouMean(field, objectType.fields.keys()) ??
+              (isEnv
+                ? `declare it in the policy's \`context { ${field}: ... }\``
+                : undefined),
+          },
+        );
         return errorType;
       }
       default:
-        this.sink.report("AGP2007", `a \`${typeToString(objectType)}\` has no field \`${field}\``, expr.property.span);
+        this.sink.report(
+          "AGP2007",
+          `a \`${typeToString(objectType)}\` has no field \`${field}\``,
+          expr.property.span,
+        );
         return errorType;
     }
   }
@@ -330,115 +300,71 @@ export class ExpressionTyper {
   /** A field of `A | B` is readable when every member declares it with the same type. */
   private unionField(expr: MemberExpr, names: readonly string[]): Type {
     const field = expr.property.text;
-    const types = names.map((name) => this.symbols.entities.get(name)?.fields.get(field));
+    const types = names.map((name) =>
+      this.symbols.entities.get(name)?.fields.get(field),
+    );
     const first = types[0];
-    if (first && types.every((t) => t && typeToString(t) === typeToString(first))) return first;
+    if (
+      first &&
+      types.every((t) => t && typeToString(t) === typeToString(first))
+    )
+      return first;
     const missing = names.filter((_, i) => !types[i]);
-    const allFields = names.flatMap((name) => [...(this.symbols.entities.get(name)?.fields.keys() ?? [])]);
+    const allFields = names.flatMap((name) => [
+      ...(this.symbols.entities.get(name)?.fields.keys() ?? []),
+    ]);
     const message =
       missing.length > 0
         ? `field \`${field}\` is not declared on ${missing.map((m) => `\`${m}\``).join(", ")} (of \`${names.join(" | ")}\`)`
         : `field \`${field}\` has different types in \`${names.join(" | ")}\``;
     this.sink.report("AGP2007", message, expr.property.span, {
-      help: missing.length === names.length ? didYouMean(field, allFields) : "only fields common to every type, with the same type, can be read",
+      help:
+        missing.length === names.length
+          ? didYouMean(field, allFields)
+          : "only fields common to every type, with the same type, can be read",
     });
     return errorType;
   }
 
   private inferBinary(expr: BinaryExpr, scope: ExprScope): Type {
-    const op = expr.operator;
-    if (op === "and" || op === "or") {
-      this.expectBool(this.infer(expr.left, scope, boolType), expr.left);
-      this.expectBool(this.infer(expr.right, scope, boolType), expr.right);
-      return boolType;
-    }
-    if (op === "in") {
-      // A bare name on the left (`secret in resource.labels`) takes its meaning from the list.
-      let left: Type;
-      let right: Type;
-      if (this.isBareName(expr.left, scope) && !this.isBareName(expr.right, scope)) {
-        right = unwrapOptional(this.infer(expr.right, scope));
-        left = unwrapOptional(this.infer(expr.left, scope, right));
-      } else {
-        left = unwrapOptional(this.infer(expr.left, scope));
-        right = unwrapOptional(this.infer(expr.right, scope, { kind: "list", element: left }));
-      }
-      if (right.kind === "error" || right.kind === "emptyList") return boolType;
-      if (right.kind !== "list") {
-        this.sink.report("AGP3008", `\`in\` needs a list, found \`${typeToString(right)}\``, expr.span);
-      } else if (!equalityCompatible(left, unwrapOptional(right.element))) {
-        this.sink.report("AGP3008", `\`in\` needs a list of \`${typeToString(left)}\`, found \`${typeToString(right)}\``, expr.span);
-      }
-      return boolType;
-    }
-    let left: Type;
-    let right: Type;
-    if (this.isBareName(expr.left, scope) && !this.isBareName(expr.right, scope)) {
-      right = unwrapOptional(this.infer(expr.right, scope));
-      left = unwrapOptional(this.infer(expr.left, scope, right));
-    } else {
-      left = unwrapOptional(this.infer(expr.left, scope));
-      right = unwrapOptional(this.infer(expr.right, scope, left));
-    }
-    const shown = `\`${typeToString(left)}\` and \`${typeToString(right)}\``;
-    switch (op) {
-      case "==":
-      case "!=":
-        if (!equalityCompatible(left, right)) this.sink.report("AGP3001", `\`${op}\` cannot compare ${shown}`, expr.span);
-        return boolType;
-      case "<":
-      case "<=":
-      case ">":
-      case ">=":
-        if (!equalityCompatible(left, right)) {
-          this.sink.report("AGP3001", `\`${op}\` cannot compare ${shown}`, expr.span);
-        } else if (!isOrdered(left) || !isOrdered(right)) {
-          this.sink.report("AGP3007", `values of type \`${typeToString(left)}\` are not ordered`, expr.span, {
-            help: "`<`, `<=`, `>`, `>=` compare numbers, times, durations, sensitivity labels and strings",
-          });
-        }
-        return boolType;
-      default: {
-        const result = arithmeticResult(op, left, right);
-        if (result) return result;
-        this.sink.report("AGP3001", `\`${op}\` cannot combine ${shown}`, expr.span, {
-          help: "arithmetic works on numbers, and on times and durations (`time - time`, `time + duration`)",
-        });
-        return errorType;
-      }
-    }
-  }
-
-  /** A name that is neither a root nor a fixture: its meaning comes from the other operand. */
-  private isBareName(expr: Expr, scope: ExprScope): boolean {
-    const inner = unparenthesize(expr);
-    if (inner.kind === "ListLiteral") return inner.elements.every((e) => this.isBareName(e, scope));
-    if (inner.kind !== "Identifier") return false;
-    const name = inner.name.text;
-    return !(roots as readonly string[]).includes(name) && !scope.fixtures?.has(name);
+    return inferBinary(this, this.sink, expr, scope);
   }
 
   private inferCall(expr: CallExpr, scope: ExprScope): Type {
     const name = expr.callee.text;
     const fn = stdlibFunctions.get(name);
     if (!fn) {
-      this.sink.report("AGP2008", `unknown function \`${name}\``, expr.callee.span, {
-        help: didYouMean(name, stdlibFunctions.keys()),
-      });
+      this.sink.report(
+        "AGP2008",
+        `unknown function \`${name}\``,
+        expr.callee.span,
+        {
+          help: didYouMean(name, stdlibFunctions.keys()),
+        },
+      );
       for (const arg of expr.args) this.infer(arg, scope);
       return errorType;
     }
     if (expr.args.length !== fn.parameters.length) {
-      this.sink.report("AGP3004", `\`${name}\` takes ${fn.parameters.length} argument${fn.parameters.length === 1 ? "" : "s"}, found ${expr.args.length}`, expr.span, {
-        help: `call it as \`${fn.signature}\``,
-      });
+      this.sink.report(
+        "AGP3004",
+        `\`${name}\` takes ${fn.parameters.length} argument${fn.parameters.length === 1 ? "" : "s"}, found ${expr.args.length}`,
+        expr.span,
+        {
+          help: `call it as \`${fn.signature}\``,
+        },
+      );
     }
     expr.args.forEach((arg, index) => {
       const type = unwrapOptional(this.infer(arg, scope));
       const parameter = fn.parameters[index];
       if (!parameter) return;
       if (!parameter.accepts(type)) {
-        this.sink.report("AGP3005", `argument ${index + 1} of \`${name}\` must be a \`${parameter.text}\`, found \`${typeToString(type)}\``, arg.span);
+        this.sink.report(
+          "AGP3005",
+          `argument ${index + 1} of \`${name}\` must be a \`${parameter.text}\`, found \`${typeToString(type)}\``,
+          arg.span,
+        );
         return;
       }
       const constant = unparenthesize(arg);
@@ -452,7 +378,8 @@ export class ExpressionTyper {
 
   private inferHistory(expr: HistoryExpr, scope: ExprScope): Type {
     if (!scope.inHistoryWhere) this.onHistoryQuery(expr);
-    if (expr.where) this.inferCondition(expr.where, { ...scope, inHistoryWhere: true });
+    if (expr.where)
+      this.inferCondition(expr.where, { ...scope, inHistoryWhere: true });
     if (expr.within) this.infer(expr.within, scope);
     return expr.function === "count" ? numberType : boolType;
   }

@@ -9,7 +9,12 @@ import { ConstantEvaluator } from "./constantValue.js";
 import type { DiagnosticSink } from "./context.js";
 import { ExpressionTyper } from "./ExpressionTyper.js";
 import type { CheckedPolicy, Resolution } from "./model.js";
-import type { CheckedCase, CheckedStep, CheckedTestFile, FixtureInfo } from "./model-test.js";
+import type {
+  CheckedCase,
+  CheckedStep,
+  CheckedTestFile,
+  FixtureInfo,
+} from "./model-test.js";
 import { AgentTestRule } from "./rules/AgentRule.js";
 import { FixturesRule } from "./rules/FixturesRule.js";
 import { RecordValuesRule } from "./rules/RecordValuesRule.js";
@@ -17,7 +22,12 @@ import { TestStepsRule } from "./rules/TestStepsRule.js";
 import { TestCheckContext } from "./testContext.js";
 
 /** The test-file rules, run after every test expression is typed. */
-const testRules: readonly ((ctx: TestCheckContext) => void)[] = [FixturesRule, RecordValuesRule, TestStepsRule, AgentTestRule];
+const testRules: readonly ((ctx: TestCheckContext) => void)[] = [
+  FixturesRule,
+  RecordValuesRule,
+  TestStepsRule,
+  AgentTestRule,
+];
 
 /** Types the test file's expressions, runs the test rules and builds the checked model. */
 export function checkTestFileWith(
@@ -33,7 +43,8 @@ export function checkTestFileWith(
     if (decl.kind !== "LetDecl") continue;
     const type = typer.infer(decl.value, scope);
     const fixture = ctx.fixtures.get(decl.name.text);
-    if (fixture?.decl === decl && !fixture.entityType) ctx.fixtureTypes.set(decl.name.text, type);
+    if (fixture?.decl === decl && !fixture.entityType)
+      ctx.fixtureTypes.set(decl.name.text, type);
   }
   for (const step of ctx.steps()) {
     if (step.kind === "SessionStep") {
@@ -58,7 +69,9 @@ export function checkTestFileWith(
       entityType: fixture.entityType,
       type: ctx.fixtureTypes.get(name) ?? ctx.typeOf(fixture.decl.value),
       entity,
-      value: entity ? { type: entity.type, id: entity.id } : evaluator.value(fixture.decl.value),
+      value: entity
+        ? { type: entity.type, id: entity.id }
+        : evaluator.value(fixture.decl.value),
       decl: fixture.decl,
     });
   }
@@ -88,13 +101,21 @@ export function checkTestFileWith(
             reason: step.reason?.value,
           };
         case "AdvanceStep":
-          return { kind: "advance", step, milliseconds: step.duration.milliseconds };
+          return {
+            kind: "advance",
+            step,
+            milliseconds: step.duration.milliseconds,
+          };
         case "RedeemStep":
           return { kind: "redeem", step };
         case "RevokeStep":
           return { kind: "revoke", step };
         case "ExpectStateStep":
-          return { kind: "expectState", step, downgradedTo: step.downgradedTo.map((a) => a.text) };
+          return {
+            kind: "expectState",
+            step,
+            downgradedTo: step.downgradedTo.map((a) => a.text),
+          };
         case "ResolveReviewStep":
           return { kind: "resolveReview", step };
       }

@@ -22,8 +22,13 @@ export class ConstantEvaluator {
     if (known) return known;
     const fixture = this.ctx.fixtures.get(name);
     const record = fixture && unparen(fixture.decl.value);
-    if (!fixture?.entityType || record?.kind !== "RecordLiteral") return undefined;
-    const entity: EntityValue = { type: fixture.entityType, id: name, attributes: {} };
+    if (!fixture?.entityType || record?.kind !== "RecordLiteral")
+      return undefined;
+    const entity: EntityValue = {
+      type: fixture.entityType,
+      id: name,
+      attributes: {},
+    };
     // INVARIANT: registered before its attributes are computed, so reference cycles end.
     this.entities.set(key, entity);
     const attributes = this.attributes(record);
@@ -35,7 +40,10 @@ export class ConstantEvaluator {
   /** The entity an expression denotes: a fixture name or an inline typed record. */
   entity(expr: Expr): EntityValue | undefined {
     const value = unparen(expr);
-    if (value.kind === "Identifier") return this.ctx.resolutions.get(value)?.kind === "fixture" ? this.fixtureEntity(value.name.text) : undefined;
+    if (value.kind === "Identifier")
+      return this.ctx.resolutions.get(value)?.kind === "fixture"
+        ? this.fixtureEntity(value.name.text)
+        : undefined;
     if (value.kind !== "RecordLiteral" || !value.typeName) return undefined;
     const start = this.ctx.source.position(value.span.start);
     // Inline records get an id from where they are written: deterministic and readable.
@@ -61,13 +69,17 @@ export class ConstantEvaluator {
         return this.value(expr.inner);
       case "Unary": {
         const operand = this.value(expr.operand);
-        if (expr.operator === "-" && typeof operand === "number") return -operand;
-        if (expr.operator === "not" && typeof operand === "boolean") return !operand;
+        if (expr.operator === "-" && typeof operand === "number")
+          return -operand;
+        if (expr.operator === "not" && typeof operand === "boolean")
+          return !operand;
         return undefined;
       }
       case "ListLiteral": {
         const values = expr.elements.map((e) => this.value(e));
-        return values.every((v) => v !== undefined) ? (values as TestValue[]) : undefined;
+        return values.every((v) => v !== undefined)
+          ? (values as TestValue[])
+          : undefined;
       }
       case "RecordLiteral": {
         if (expr.typeName) {
@@ -86,11 +98,15 @@ export class ConstantEvaluator {
           return fixture && this.value(fixture.decl.value);
         }
         if (resolution.kind === "label") return resolution.label;
-        if (resolution.kind === "intent" || resolution.kind === "action") return resolution.name;
+        if (resolution.kind === "intent" || resolution.kind === "action")
+          return resolution.name;
         return undefined;
       }
       case "Call":
-        return this.call(expr.callee.text, expr.args.map((a) => this.value(a)));
+        return this.call(
+          expr.callee.text,
+          expr.args.map((a) => this.value(a)),
+        );
       default:
         return undefined;
     }
@@ -100,17 +116,26 @@ export class ConstantEvaluator {
     const attributes: { [field: string]: TestValue } = {};
     for (const field of record.fields) {
       const value = this.value(field.value);
-      if (value !== undefined && !(field.name.text in attributes)) attributes[field.name.text] = value;
+      if (value !== undefined && !(field.name.text in attributes))
+        attributes[field.name.text] = value;
     }
     return attributes;
   }
 
-  private call(name: string, args: readonly (TestValue | undefined)[]): TestValue | undefined {
+  private call(
+    name: string,
+    args: readonly (TestValue | undefined)[],
+  ): TestValue | undefined {
     const [first] = args;
-    if (name === "time" && typeof first === "string") return parseIsoTime(first).ok ? first : undefined;
+    if (name === "time" && typeof first === "string")
+      return parseIsoTime(first).ok ? first : undefined;
     if (name === "lower" && typeof first === "string") return lower(first);
     if (name === "upper" && typeof first === "string") return upper(first);
-    if (name === "length" && (typeof first === "string" || Array.isArray(first))) return lengthOf(first as string | readonly unknown[]);
+    if (
+      name === "length" &&
+      (typeof first === "string" || Array.isArray(first))
+    )
+      return lengthOf(first as string | readonly unknown[]);
     return undefined;
   }
 }

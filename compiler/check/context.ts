@@ -20,10 +20,20 @@ import type {
   SeparateDecl,
 } from "../ast.js";
 import type { DiagnosticCode } from "../codes.js";
-import { createDiagnostic, type Diagnostic, type DiagnosticOptions } from "../diagnostics.js";
+import {
+  createDiagnostic,
+  type Diagnostic,
+  type DiagnosticOptions,
+} from "../diagnostics.js";
 import type { Source, Span } from "../source.js";
 import { errorType, type Type } from "../types.js";
-import type { ActionInfo, Coverage, EntityTypeInfo, IntentInfo, Resolution } from "./model.js";
+import type {
+  ActionInfo,
+  Coverage,
+  EntityTypeInfo,
+  IntentInfo,
+  Resolution,
+} from "./model.js";
 import { typeFromTypeExpr } from "./typeFromTypeExpr.js";
 
 /** A declaration that names its actions: a rule, a separation or a monitor. */
@@ -38,8 +48,15 @@ export class DiagnosticSink {
   constructor(readonly source: Source) {}
 
   /** Records a diagnostic at a span of this context's source. */
-  report(code: DiagnosticCode, message: string, span: Span, options: DiagnosticOptions = {}): void {
-    this.diagnostics.push(createDiagnostic(code, message, this.source, span, options));
+  report(
+    code: DiagnosticCode,
+    message: string,
+    span: Span,
+    options: DiagnosticOptions = {},
+  ): void {
+    this.diagnostics.push(
+      createDiagnostic(code, message, this.source, span, options),
+    );
   }
 
   /** The recorded type of an expression; `error` when it was never typed. */
@@ -70,22 +87,44 @@ export class CheckContext extends DiagnosticSink {
   ) {
     super(source);
     const declarations = ast.declarations;
-    const sensitivity = declarations.find((d): d is SensitivityDecl => d.kind === "SensitivityDecl");
+    const sensitivity = declarations.find(
+      (d): d is SensitivityDecl => d.kind === "SensitivityDecl",
+    );
     this.labels = [...new Set(sensitivity?.labels.map((l) => l.text) ?? [])];
-    this.entities = buildEntities(declarations.filter((d): d is EntityDecl => d.kind === "EntityDecl"));
+    this.entities = buildEntities(
+      declarations.filter((d): d is EntityDecl => d.kind === "EntityDecl"),
+    );
     const entityNames = new Set(this.entities.keys());
-    const contextDecl = declarations.find((d): d is ContextDecl => d.kind === "ContextDecl");
+    const contextDecl = declarations.find(
+      (d): d is ContextDecl => d.kind === "ContextDecl",
+    );
     const contextFields = new Map<string, Type>();
     for (const field of contextDecl?.fields ?? []) {
-      if (!contextFields.has(field.name.text)) contextFields.set(field.name.text, typeFromTypeExpr(field.type, entityNames));
+      if (!contextFields.has(field.name.text))
+        contextFields.set(
+          field.name.text,
+          typeFromTypeExpr(field.type, entityNames),
+        );
     }
     this.context = contextFields;
     this.actions = buildActions(this.ast, this.entities);
-    this.intents = buildIntents(declarations.filter((d): d is IntentDecl => d.kind === "IntentDecl"));
-    this.rules = declarations.filter((d): d is RuleDecl => d.kind === "RuleDecl");
-    this.separations = declarations.filter((d): d is SeparateDecl => d.kind === "SeparateDecl");
-    this.monitors = declarations.filter((d): d is MonitorDecl => d.kind === "MonitorDecl");
-    this.principalType = unionOf([...this.entities.values()].filter((e) => e.kind === "agent").map((e) => e.name));
+    this.intents = buildIntents(
+      declarations.filter((d): d is IntentDecl => d.kind === "IntentDecl"),
+    );
+    this.rules = declarations.filter(
+      (d): d is RuleDecl => d.kind === "RuleDecl",
+    );
+    this.separations = declarations.filter(
+      (d): d is SeparateDecl => d.kind === "SeparateDecl",
+    );
+    this.monitors = declarations.filter(
+      (d): d is MonitorDecl => d.kind === "MonitorDecl",
+    );
+    this.principalType = unionOf(
+      [...this.entities.values()]
+        .filter((e) => e.kind === "agent")
+        .map((e) => e.name),
+    );
   }
 
   /** True when `name` is a declared `resource` type. */
@@ -96,7 +135,10 @@ export class CheckContext extends DiagnosticSink {
   /** Rules, separations and monitors in source order. */
   actionScopedDecls(): ActionScopedDecl[] {
     return this.ast.declarations.filter(
-      (d): d is ActionScopedDecl => d.kind === "RuleDecl" || d.kind === "SeparateDecl" || d.kind === "MonitorDecl",
+      (d): d is ActionScopedDecl =>
+        d.kind === "RuleDecl" ||
+        d.kind === "SeparateDecl" ||
+        d.kind === "MonitorDecl",
     );
   }
 
@@ -116,26 +158,35 @@ export class CheckContext extends DiagnosticSink {
    */
   resourceTypeOf(decl: ActionScopedDecl): Type {
     const on = decl.kind === "MonitorDecl" ? undefined : decl.resourceType;
-    if (on) return this.isResourceType(on.text) ? { kind: "entity", name: on.text } : errorType;
+    if (on)
+      return this.isResourceType(on.text)
+        ? { kind: "entity", name: on.text }
+        : errorType;
     const used = new Set(this.coverage(decl).pairs.map((p) => p.resourceType));
     return unionOf([...this.entities.keys()].filter((name) => used.has(name)));
   }
 
   /** The action names a selector lists (`*`: every declared action), as written. */
-  selectedActionNames(selector: ActionSelector | readonly Name[]): Name[] | "*" {
-    if ("kind" in selector) return selector.kind === "AllActions" ? "*" : [...selector.actions];
+  selectedActionNames(
+    selector: ActionSelector | readonly Name[],
+  ): Name[] | "*" {
+    if ("kind" in selector)
+      return selector.kind === "AllActions" ? "*" : [...selector.actions];
     return [...selector];
   }
 
   private computeCoverage(decl: ActionScopedDecl): Coverage {
     const selected = this.selectedActionNames(decl.actions);
-    const wanted = selected === "*" ? undefined : new Set(selected.map((n) => n.text));
-    const on = decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
+    const wanted =
+      selected === "*" ? undefined : new Set(selected.map((n) => n.text));
+    const on =
+      decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
     const pairs: { action: string; resourceType: string }[] = [];
     for (const action of this.actions.values()) {
       if (wanted && !wanted.has(action.name)) continue;
       for (const resourceType of action.resourceTypes) {
-        if (on === undefined || on === resourceType) pairs.push({ action: action.name, resourceType });
+        if (on === undefined || on === resourceType)
+          pairs.push({ action: action.name, resourceType });
       }
     }
     return { pairs };
@@ -149,23 +200,33 @@ export function unionOf(names: readonly string[]): Type {
   return { kind: "entityUnion", names };
 }
 
-function buildEntities(decls: readonly EntityDecl[]): Map<string, EntityTypeInfo> {
+function buildEntities(
+  decls: readonly EntityDecl[],
+): Map<string, EntityTypeInfo> {
   const firsts = new Map<string, EntityDecl>();
-  for (const decl of decls) if (!firsts.has(decl.name.text)) firsts.set(decl.name.text, decl);
+  for (const decl of decls)
+    if (!firsts.has(decl.name.text)) firsts.set(decl.name.text, decl);
   const names = new Set(firsts.keys());
   const entities = new Map<string, EntityTypeInfo>();
   for (const [name, decl] of firsts) {
     const fields = new Map<string, Type>();
     for (const field of decl.fields) {
-      if (!fields.has(field.name.text)) fields.set(field.name.text, typeFromTypeExpr(field.type, names));
+      if (!fields.has(field.name.text))
+        fields.set(field.name.text, typeFromTypeExpr(field.type, names));
     }
     entities.set(name, { name, kind: decl.entityKind, fields, decl });
   }
   return entities;
 }
 
-function buildActions(ast: PolicyFile, entities: ReadonlyMap<string, EntityTypeInfo>): Map<string, ActionInfo> {
-  const actions = new Map<string, { name: string; resourceTypes: string[]; span: Span }>();
+function buildActions(
+  ast: PolicyFile,
+  entities: ReadonlyMap<string, EntityTypeInfo>,
+): Map<string, ActionInfo> {
+  const actions = new Map<
+    string,
+    { name: string; resourceTypes: string[]; span: Span }
+  >();
   for (const decl of ast.declarations) {
     if (decl.kind !== "ActionDecl") continue;
     const resourceType = decl.resourceType.text;
@@ -176,7 +237,8 @@ function buildActions(ast: PolicyFile, entities: ReadonlyMap<string, EntityTypeI
         info = { name: name.text, resourceTypes: [], span: name.span };
         actions.set(name.text, info);
       }
-      if (valid && !info.resourceTypes.includes(resourceType)) info.resourceTypes.push(resourceType);
+      if (valid && !info.resourceTypes.includes(resourceType))
+        info.resourceTypes.push(resourceType);
     }
   }
   return actions;

@@ -2,15 +2,25 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { basePolicy, checkTestText, checkText, diagnose } from "./testSupport.js";
+import {
+  basePolicy,
+  checkTestText,
+  checkText,
+  diagnose,
+} from "./testSupport.js";
 
-const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "__fixtures__");
+const fixtures = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "__fixtures__",
+);
 const designPolicy = readFileSync(path.join(fixtures, "design.agp"), "utf8");
 const designTest = readFileSync(path.join(fixtures, "design.test.agp"), "utf8");
 
 describe("checkPolicy", () => {
   it("checks the example policy of DESIGN.md clean", () => {
-    expect(checkText(designPolicy).diagnostics.map((d) => d.message)).toEqual([]);
+    expect(checkText(designPolicy).diagnostics.map((d) => d.message)).toEqual(
+      [],
+    );
   });
 
   it("reports all five independent errors of five declarations", () => {
@@ -41,7 +51,8 @@ monitor m: read then alert "x"
     const [s] = policy.separations;
     const [m] = policy.monitors;
     if (!a || !b || !s || !m) throw new Error("missing declarations");
-    const pairs = (decl: typeof a | typeof s | typeof m) => policy.coverage(decl).pairs.map((p) => `${p.action}@${p.resourceType}`);
+    const pairs = (decl: typeof a | typeof s | typeof m) =>
+      policy.coverage(decl).pairs.map((p) => `${p.action}@${p.resourceType}`);
     expect(pairs(a)).toEqual(["submit@Report", "read@Report", "read@Doc"]);
     expect(pairs(b)).toEqual(["read@Doc"]);
     expect(pairs(s)).toEqual(["submit@Report", "approve@Report"]);
@@ -49,7 +60,9 @@ monitor m: read then alert "x"
   });
 
   it("returns a partial policy when there are errors", () => {
-    const { policy, diagnostics } = checkText(`${basePolicy}allow a: read when foo\n`);
+    const { policy, diagnostics } = checkText(
+      `${basePolicy}allow a: read when foo\n`,
+    );
     expect(diagnostics.map((d) => d.code)).toEqual(["AGP2009"]);
     expect(policy.rules.map((r) => r.name.text)).toEqual(["a"]);
     expect([...policy.actions.keys()]).toEqual(["submit", "approve", "read"]);
@@ -62,7 +75,15 @@ describe("checkTestFile", () => {
     expect(diagnostics.map((d) => d.message)).toEqual([]);
     expect(test.fixtures.get("carol")).toMatchObject({
       entityType: "User",
-      entity: { type: "User", id: "carol", attributes: { manager: { type: "User", id: "alice" }, department: "sales", approver: false } },
+      entity: {
+        type: "User",
+        id: "carol",
+        attributes: {
+          manager: { type: "User", id: "alice" },
+          department: "sales",
+          approver: false,
+        },
+      },
     });
     expect(test.fixtures.get("report")?.entity?.attributes).toEqual({
       owner: { type: "User", id: "alice" },
@@ -77,7 +98,14 @@ describe("checkTestFile", () => {
         intent: "review_team",
         env: { hour: 10, country: "FR", device: { managed: true } },
       },
-      { kind: "expectDecision", effect: "allow", action: "approve", resource: { id: "carols" }, grantMs: 300_000, rules: ["approve_reports"] },
+      {
+        kind: "expectDecision",
+        effect: "allow",
+        action: "approve",
+        resource: { id: "carols" },
+        grantMs: 300_000,
+        rules: ["approve_reports"],
+      },
     ]);
     expect(test.entities.map((e) => `${e.type}:${e.id}`)).toEqual([
       "User:alice",
@@ -102,7 +130,11 @@ case "inline" {
     const step = test.cases[0]?.steps[1];
     expect(step).toMatchObject({
       kind: "expectDecision",
-      resource: { type: "Report", id: "Report@6:21", attributes: { label: "secret", created: "2026-01-01T00:00:00Z" } },
+      resource: {
+        type: "Report",
+        id: "Report@6:21",
+        attributes: { label: "secret", created: "2026-01-01T00:00:00Z" },
+      },
     });
   });
 });

@@ -4,8 +4,18 @@
  * mistake yields one diagnostic. The result is always a (possibly partial) checked model;
  * codegen and the test harness use it only when no error was reported.
  */
-import type { Expr, HistoryExpr, Identifier, PolicyFile, TestFile } from "../ast.js";
-import { InternalCompilerError, sortDiagnostics, type Diagnostic } from "../diagnostics.js";
+import type {
+  Expr,
+  HistoryExpr,
+  Identifier,
+  PolicyFile,
+  TestFile,
+} from "../ast.js";
+import {
+  InternalCompilerError,
+  sortDiagnostics,
+  type Diagnostic,
+} from "../diagnostics.js";
 import type { Source } from "../source.js";
 import { CheckContext, type DiagnosticSink } from "./context.js";
 import type { CheckedPolicy, Resolution } from "./model.js";
@@ -46,11 +56,18 @@ const policyRules: readonly ((ctx: CheckContext) => void)[] = [
 ];
 
 /** Checks a parsed policy, returning its checked model and every name, type and structure diagnostic. */
-export function checkPolicy(ast: PolicyFile, source: Source): { policy: CheckedPolicy; diagnostics: Diagnostic[] } {
+export function checkPolicy(
+  ast: PolicyFile,
+  source: Source,
+): { policy: CheckedPolicy; diagnostics: Diagnostic[] } {
   const ctx = new CheckContext(ast, source);
   for (const rule of policyRules) rule(ctx);
-  const historyQueries = [...ctx.historyQueries].sort((a, b) => a.span.start - b.span.start);
-  const dependsOnRequest = new Map(historyQueries.map((query) => [query, readsRequest(ctx, query)]));
+  const historyQueries = [...ctx.historyQueries].sort(
+    (a, b) => a.span.start - b.span.start,
+  );
+  const dependsOnRequest = new Map(
+    historyQueries.map((query) => [query, readsRequest(ctx, query)]),
+  );
   const policy: CheckedPolicy = {
     source,
     ast,
@@ -70,7 +87,11 @@ export function checkPolicy(ast: PolicyFile, source: Source): { policy: CheckedP
     coverage: (decl) => ctx.coverage(decl),
     dependsOnRequest: (query: HistoryExpr) => {
       const depends = dependsOnRequest.get(query);
-      if (depends === undefined) throw new InternalCompilerError("not a history query of this policy", query.span);
+      if (depends === undefined)
+        throw new InternalCompilerError(
+          "not a history query of this policy",
+          query.span,
+        );
       return depends;
     },
   };
@@ -83,13 +104,25 @@ export function checkTestFile(
   source: Source,
   policy: CheckedPolicy,
 ): { test: CheckedTestFile; diagnostics: Diagnostic[] } {
-  const { test, diagnostics } = checkTestFileWith(ast, source, policy, resolveOrThrow);
+  const { test, diagnostics } = checkTestFileWith(
+    ast,
+    source,
+    policy,
+    resolveOrThrow,
+  );
   return { test, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-function resolveOrThrow(sink: DiagnosticSink, identifier: Identifier): Resolution {
+function resolveOrThrow(
+  sink: DiagnosticSink,
+  identifier: Identifier,
+): Resolution {
   const resolution = sink.resolutions.get(identifier);
-  if (!resolution) throw new InternalCompilerError(`unresolved name \`${identifier.name.text}\``, identifier.span);
+  if (!resolution)
+    throw new InternalCompilerError(
+      `unresolved name \`${identifier.name.text}\``,
+      identifier.span,
+    );
   return resolution;
 }
 
@@ -104,11 +137,20 @@ function readsRequest(ctx: CheckContext, query: HistoryExpr): boolean {
   walkExpression(query.where, (node) => {
     if (node.kind === "Identifier") {
       const resolution = ctx.resolutions.get(node);
-      if (resolution?.kind === "root" && resolution.root !== "event") reads = true;
+      if (resolution?.kind === "root" && resolution.root !== "event")
+        reads = true;
     } else if (node.kind === "Member" && node.object.kind === "Member") {
       const objectType = ctx.typeOf(node.object).kind;
-      const eventRecord = node.object.object.kind === "Identifier" && node.object.object.name.text === "event";
-      if (!eventRecord && (objectType === "entity" || objectType === "entityUnion" || objectType === "optional")) reads = true;
+      const eventRecord =
+        node.object.object.kind === "Identifier" &&
+        node.object.object.name.text === "event";
+      if (
+        !eventRecord &&
+        (objectType === "entity" ||
+          objectType === "entityUnion" ||
+          objectType === "optional")
+      )
+        reads = true;
     }
   });
   return reads;

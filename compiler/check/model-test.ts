@@ -81,13 +81,22 @@ export interface CheckedExpectDecisionStep {
 
 /** Any other step, passed through with its AST node (nothing to resolve in it beyond names). */
 export type CheckedOtherStep =
-  | { readonly kind: "advance"; readonly step: AdvanceStep; readonly milliseconds: number }
+  | {
+      readonly kind: "advance";
+      readonly step: AdvanceStep;
+      readonly milliseconds: number;
+    }
   | { readonly kind: "redeem"; readonly step: RedeemStep }
   | { readonly kind: "revoke"; readonly step: RevokeStep }
-  | { readonly kind: "expectState"; readonly step: ExpectStateStep; readonly downgradedTo: readonly string[] }
+  | {
+      readonly kind: "expectState";
+      readonly step: ExpectStateStep;
+      readonly downgradedTo: readonly string[];
+    }
   | { readonly kind: "resolveReview"; readonly step: ResolveReviewStep };
 
-export type CheckedStep = CheckedSessionStep | CheckedExpectDecisionStep | CheckedOtherStep;
+export type CheckedStep =
+  CheckedSessionStep | CheckedExpectDecisionStep | CheckedOtherStep;
 
 /** A `case "title" { ... }`. */
 export interface CheckedCase {

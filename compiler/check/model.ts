@@ -46,7 +46,8 @@ export interface IntentInfo {
 }
 
 /** The roots an expression path can start from. */
-export type RootName = "principal" | "resource" | "env" | "intent" | "action" | "event";
+export type RootName =
+  "principal" | "resource" | "env" | "intent" | "action" | "event";
 
 /** What a bare {@link Identifier} in an expression refers to. */
 export type Resolution =
@@ -62,7 +63,10 @@ export type Resolution =
  * expanding `*` and restricting to `on TYPE`. Sorted by action declaration order.
  */
 export interface Coverage {
-  readonly pairs: readonly { readonly action: string; readonly resourceType: string }[];
+  readonly pairs: readonly {
+    readonly action: string;
+    readonly resourceType: string;
+  }[];
 }
 
 /** A checked policy: the input of codegen. */

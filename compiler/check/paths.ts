@@ -52,7 +52,9 @@ export function pathOf(expr: Expr): string | undefined {
   if (inner.kind === "Identifier") return inner.name.text;
   if (inner.kind === "Member") {
     const object = pathOf(inner.object);
-    return object === undefined ? undefined : `${object}.${inner.property.text}`;
+    return object === undefined
+      ? undefined
+      : `${object}.${inner.property.text}`;
   }
   return undefined;
 }
@@ -60,6 +62,7 @@ export function pathOf(expr: Expr): string | undefined {
 /** The conjuncts of an `and` chain (parentheses see-through), left to right. */
 export function conjuncts(expr: Expr): Expr[] {
   const inner = unparenthesize(expr);
-  if (inner.kind === "Binary" && inner.operator === "and") return [...conjuncts(inner.left), ...conjuncts(inner.right)];
+  if (inner.kind === "Binary" && inner.operator === "and")
+    return [...conjuncts(inner.left), ...conjuncts(inner.right)];
   return [inner];
 }

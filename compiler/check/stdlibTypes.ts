@@ -3,7 +3,11 @@
  * validators of constant arguments (AGP3013), built from the stdlib's signature table so
  * that functions are typed once.
  */
-import { formatSignature, stdlibSignatures, type StdlibType } from "../../stdlib/signatures.js";
+import {
+  formatSignature,
+  stdlibSignatures,
+  type StdlibType,
+} from "../../stdlib/signatures.js";
 import type { Type } from "../types.js";
 
 /** What a parameter accepts, and how to show it in messages. */
@@ -30,7 +34,9 @@ export const stdlibFunctions: ReadonlyMap<string, FunctionType> = new Map(
       name: signature.name,
       parameters: signature.parameters.map((parameter) => ({
         text: parameter.types.join(" | "),
-        accepts: (type: Type) => type.kind === "error" || parameter.types.some((t) => accepts(t, type)),
+        accepts: (type: Type) =>
+          type.kind === "error" ||
+          parameter.types.some((t) => accepts(t, type)),
       })),
       returns: toType(signature.returns),
       signature: formatSignature(signature),
@@ -43,10 +49,13 @@ export const stdlibFunctions: ReadonlyMap<string, FunctionType> = new Map(
 );
 
 function accepts(parameter: StdlibType, type: Type): boolean {
-  if (parameter === "[any]") return type.kind === "list" || type.kind === "emptyList";
+  if (parameter === "[any]")
+    return type.kind === "list" || type.kind === "emptyList";
   return type.kind === parameter;
 }
 
 function toType(type: StdlibType): Type {
-  return type === "[any]" ? { kind: "list", element: { kind: "error" } } : { kind: type };
+  return type === "[any]"
+    ? { kind: "list", element: { kind: "error" } }
+    : { kind: type };
 }

@@ -36,19 +36,33 @@ export class TestCheckContext extends DiagnosticSink {
     for (const decl of ast.declarations) {
       if (decl.kind !== "LetDecl" || fixtures.has(decl.name.text)) continue;
       const value = unparenthesize(decl.value);
-      const typeName = value.kind === "RecordLiteral" ? value.typeName?.text : undefined;
-      const entityType = typeName !== undefined && policy.entities.has(typeName) ? typeName : undefined;
+      const typeName =
+        value.kind === "RecordLiteral" ? value.typeName?.text : undefined;
+      const entityType =
+        typeName !== undefined && policy.entities.has(typeName)
+          ? typeName
+          : undefined;
       fixtures.set(decl.name.text, { name: decl.name.text, decl, entityType });
       // Entity fixtures are typed up front so that fixtures may refer to later ones.
-      this.fixtureTypes.set(decl.name.text, entityType ? { kind: "entity", name: entityType } : errorType);
+      this.fixtureTypes.set(
+        decl.name.text,
+        entityType ? { kind: "entity", name: entityType } : errorType,
+      );
     }
     this.fixtures = fixtures;
-    this.cases = ast.declarations.filter((d): d is CaseDecl => d.kind === "CaseDecl");
+    this.cases = ast.declarations.filter(
+      (d): d is CaseDecl => d.kind === "CaseDecl",
+    );
   }
 
   /** The scope of every test expression: constants, fixtures, labels, intents and actions. */
   scope(): ExprScope {
-    return { mode: "test", resourceType: errorType, inHistoryWhere: false, fixtures: this.fixtureTypes };
+    return {
+      mode: "test",
+      resourceType: errorType,
+      inHistoryWhere: false,
+      fixtures: this.fixtureTypes,
+    };
   }
 
   /** Every step of every case, in source order. */

@@ -28,15 +28,23 @@ export interface Reported {
 }
 
 function summarize(diagnostics: readonly Diagnostic[]): Reported[] {
-  return diagnostics.map((d) => ({ code: d.code, text: d.source.slice(d.span) }));
+  return diagnostics.map((d) => ({
+    code: d.code,
+    text: d.source.slice(d.span),
+  }));
 }
 
 /** Parses and checks a policy; throws when it does not parse (a broken test, not a checker result). */
-export function checkText(text: string): { policy: CheckedPolicy; diagnostics: Diagnostic[] } {
+export function checkText(text: string): {
+  policy: CheckedPolicy;
+  diagnostics: Diagnostic[];
+} {
   const source = new Source(text, "test.agp");
   const parsed = parsePolicy(source);
   if (!parsed.ast || parsed.diagnostics.length > 0) {
-    throw new Error(`snippet does not parse: ${parsed.diagnostics.map((d) => d.message).join("; ")}`);
+    throw new Error(
+      `snippet does not parse: ${parsed.diagnostics.map((d) => d.message).join("; ")}`,
+    );
   }
   return checkPolicy(parsed.ast, source);
 }
@@ -47,13 +55,19 @@ export function diagnose(declarations: string, base = basePolicy): Reported[] {
 }
 
 /** Checks a test file against a policy (by default the base policy with `policyExtra` added). */
-export function checkTestText(testText: string, policyText = basePolicy): { test: CheckedTestFile; diagnostics: Diagnostic[] } {
+export function checkTestText(
+  testText: string,
+  policyText = basePolicy,
+): { test: CheckedTestFile; diagnostics: Diagnostic[] } {
   const { policy, diagnostics } = checkText(policyText);
-  if (diagnostics.some((d) => d.severity === "error")) throw new Error(`policy has errors: ${diagnostics[0]?.message}`);
+  if (diagnostics.some((d) => d.severity === "error"))
+    throw new Error(`policy has errors: ${diagnostics[0]?.message}`);
   const source = new Source(testText, "test.test.agp");
   const parsed = parseTestFile(source);
   if (!parsed.ast || parsed.diagnostics.length > 0) {
-    throw new Error(`test snippet does not parse: ${parsed.diagnostics.map((d) => d.message).join("; ")}`);
+    throw new Error(
+      `test snippet does not parse: ${parsed.diagnostics.map((d) => d.message).join("; ")}`,
+    );
   }
   return checkTestFile(parsed.ast, source, policy);
 }
@@ -67,6 +81,9 @@ let report = Report { owner: bob, amount: 10, label: internal, tags: [], created
 `;
 
 /** The diagnostics of a test file made of the base fixtures followed by `text`. */
-export function diagnoseTest(text: string, fixtures = baseFixtures): Reported[] {
+export function diagnoseTest(
+  text: string,
+  fixtures = baseFixtures,
+): Reported[] {
   return summarize(checkTestText(`${fixtures}${text}\n`).diagnostics);
 }

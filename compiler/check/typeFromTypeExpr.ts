@@ -2,13 +2,21 @@
  * Converts a type as written in a declaration ({@link TypeExpr}) into a checker {@link Type}.
  */
 import type { TypeExpr } from "../ast.js";
-import { errorType, primitiveTypeNames, type PrimitiveTypeName, type Type } from "../types.js";
+import {
+  errorType,
+  primitiveTypeNames,
+  type PrimitiveTypeName,
+  type Type,
+} from "../types.js";
 
 /**
  * The type a {@link TypeExpr} denotes. An unknown type name becomes `error` (KnownTypesRule
  * reports it), so that every use of the field type-checks without cascading errors.
  */
-export function typeFromTypeExpr(typeExpr: TypeExpr, entityNames: ReadonlySet<string>): Type {
+export function typeFromTypeExpr(
+  typeExpr: TypeExpr,
+  entityNames: ReadonlySet<string>,
+): Type {
   switch (typeExpr.kind) {
     case "NamedType": {
       const name = typeExpr.name.text;
@@ -18,14 +26,23 @@ export function typeFromTypeExpr(typeExpr: TypeExpr, entityNames: ReadonlySet<st
     case "OptionalType": {
       const inner = typeFromTypeExpr(typeExpr.inner, entityNames);
       // `T??` is not writable, but an optional of an optional means the same as one optional.
-      return inner.kind === "optional" || inner.kind === "error" ? inner : { kind: "optional", inner };
+      return inner.kind === "optional" || inner.kind === "error"
+        ? inner
+        : { kind: "optional", inner };
     }
     case "ListType":
-      return { kind: "list", element: typeFromTypeExpr(typeExpr.element, entityNames) };
+      return {
+        kind: "list",
+        element: typeFromTypeExpr(typeExpr.element, entityNames),
+      };
     case "RecordType": {
       const fields = new Map<string, Type>();
       for (const field of typeExpr.fields) {
-        if (!fields.has(field.name.text)) fields.set(field.name.text, typeFromTypeExpr(field.type, entityNames));
+        if (!fields.has(field.name.text))
+          fields.set(
+            field.name.text,
+            typeFromTypeExpr(field.type, entityNames),
+          );
       }
       return { kind: "record", fields };
     }

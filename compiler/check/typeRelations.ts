@@ -12,7 +12,14 @@ export function unwrapOptional(type: Type): Type {
 
 /** True for types whose values are ordered by `< <= > >=`. */
 export function isOrdered(type: Type): boolean {
-  return ["number", "time", "duration", "sensitivity", "string", "error"].includes(type.kind);
+  return [
+    "number",
+    "time",
+    "duration",
+    "sensitivity",
+    "string",
+    "error",
+  ].includes(type.kind);
 }
 
 function entityNames(type: Type): readonly string[] | undefined {
@@ -30,7 +37,8 @@ export function equalityCompatible(a: Type, b: Type): boolean {
   const aNames = entityNames(a);
   const bNames = entityNames(b);
   if (aNames && bNames) return aNames.some((name) => bNames.includes(name));
-  if (a.kind === "list" && b.kind === "list") return equalityCompatible(a.element, b.element);
+  if (a.kind === "list" && b.kind === "list")
+    return equalityCompatible(a.element, b.element);
   return typesEqual(a, b);
 }
 
@@ -39,7 +47,11 @@ export function equalityCompatible(a: Type, b: Type): boolean {
  * duration`; `time ± duration: time`; `duration ± duration: duration`. Undefined when
  * the operator does not apply; `error` when an operand is already an error.
  */
-export function arithmeticResult(operator: BinaryOperator, left: Type, right: Type): Type | undefined {
+export function arithmeticResult(
+  operator: BinaryOperator,
+  left: Type,
+  right: Type,
+): Type | undefined {
   if (left.kind === "error" || right.kind === "error") return errorType;
   const pair = `${left.kind} ${operator} ${right.kind}`;
   switch (pair) {

@@ -17,25 +17,37 @@ export function ActionsOnResourceRule(ctx: CheckContext): void {
       case "SeparateDecl": {
         const on = decl.resourceType;
         const onIsResource = on !== undefined && checkResourceType(ctx, on);
-        const names = decl.kind === "SeparateDecl" ? decl.actions : decl.actions.kind === "ActionList" ? decl.actions.actions : [];
+        const names =
+          decl.kind === "SeparateDecl"
+            ? decl.actions
+            : decl.actions.kind === "ActionList"
+              ? decl.actions.actions
+              : [];
         for (const name of names) {
           if (!checkActionName(ctx, name) || !on || !onIsResource) continue;
           const declaredOn = ctx.actions.get(name.text)?.resourceTypes ?? [];
           if (!declaredOn.includes(on.text)) {
-            ctx.report("AGP2014", `action \`${name.text}\` is not declared on \`${on.text}\``, name.span, {
-              help:
-                declaredOn.length > 0
-                  ? `it is declared on ${declaredOn.map((t) => `\`${t}\``).join(", ")}`
-                  : `declare it with \`action ${name.text} on ${on.text}\``,
-            });
+            ctx.report(
+              "AGP2014",
+              `action \`${name.text}\` is not declared on \`${on.text}\``,
+              name.span,
+              {
+                help:
+                  declaredOn.length > 0
+                    ? `it is declared on ${declaredOn.map((t) => `\`${t}\``).join(", ")}`
+                    : `declare it with \`action ${name.text} on ${on.text}\``,
+              },
+            );
           }
         }
         break;
       }
       case "MonitorDecl":
-        if (decl.actions.kind === "ActionList") for (const name of decl.actions.actions) checkActionName(ctx, name);
+        if (decl.actions.kind === "ActionList")
+          for (const name of decl.actions.actions) checkActionName(ctx, name);
         for (const consequence of decl.consequences) {
-          if (consequence.kind === "Downgrade") for (const name of consequence.actions) checkActionName(ctx, name);
+          if (consequence.kind === "Downgrade")
+            for (const name of consequence.actions) checkActionName(ctx, name);
         }
         break;
       default:
@@ -47,7 +59,9 @@ export function ActionsOnResourceRule(ctx: CheckContext): void {
 /** True when the action is declared; reports AGP2004 otherwise. */
 export function checkActionName(ctx: CheckContext, name: Name): boolean {
   if (ctx.actions.has(name.text)) return true;
-  ctx.report("AGP2004", `unknown action \`${name.text}\``, name.span, { help: didYouMean(name.text, ctx.actions.keys()) });
+  ctx.report("AGP2004", `unknown action \`${name.text}\``, name.span, {
+    help: didYouMean(name.text, ctx.actions.keys()),
+  });
   return false;
 }
 
@@ -56,8 +70,13 @@ function checkResourceType(ctx: CheckContext, name: Name): boolean {
   const entity = ctx.entities.get(name.text);
   if (!entity) return false; // KnownTypesRule reports unknown names.
   if (entity.kind === "resource") return true;
-  ctx.report("AGP2015", `\`${name.text}\` is ${entity.kind === "agent" ? "an agent" : "an entity"} type, not a resource type`, name.span, {
-    help: `actions apply to resources; declare it with \`resource ${name.text} { ... }\``,
-  });
+  ctx.report(
+    "AGP2015",
+    `\`${name.text}\` is ${entity.kind === "agent" ? "an agent" : "an entity"} type, not a resource type`,
+    name.span,
+    {
+      help: `actions apply to resources; declare it with \`resource ${name.text} { ... }\``,
+    },
+  );
   return false;
 }

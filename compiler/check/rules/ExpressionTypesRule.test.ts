@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
-import type { BinaryExpr, Identifier, MemberExpr, RuleDecl } from "../../ast.js";
+import type {
+  BinaryExpr,
+  Identifier,
+  MemberExpr,
+  RuleDecl,
+} from "../../ast.js";
 import { typeToString } from "../../types.js";
 import { basePolicy, checkText, diagnose } from "../testSupport.js";
 
-function whenOf(text: string): { policy: ReturnType<typeof checkText>["policy"]; rule: RuleDecl } {
+function whenOf(text: string): {
+  policy: ReturnType<typeof checkText>["policy"];
+  rule: RuleDecl;
+} {
   const { policy, diagnostics } = checkText(`${basePolicy}${text}\n`);
   expect(diagnostics).toEqual([]);
   const rule = policy.rules[policy.rules.length - 1];
@@ -13,20 +21,31 @@ function whenOf(text: string): { policy: ReturnType<typeof checkText>["policy"];
 
 describe("ExpressionTypesRule: names", () => {
   it("reports unknown fields with a suggestion, on entities, records and `env`", () => {
-    const { diagnostics } = checkText(`${basePolicy}allow a: read when resource.ownr == principal.onBehalfOf
+    const { diagnostics } =
+      checkText(`${basePolicy}allow a: read when resource.ownr == principal.onBehalfOf
 allow b: read when env.device.manged
 allow c: read when env.country == "FR"
 `);
-    expect(diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help])).toEqual([
+    expect(
+      diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help]),
+    ).toEqual([
       ["AGP2007", "ownr", "did you mean `owner`?"],
       ["AGP2007", "manged", "did you mean `managed`?"],
-      ["AGP2007", "country", "declare it in the policy's `context { country: ... }`"],
+      [
+        "AGP2007",
+        "country",
+        "declare it in the policy's `context { country: ... }`",
+      ],
     ]);
   });
 
   it("reports an unknown function with a suggestion, still typing its arguments", () => {
-    const { diagnostics } = checkText(`${basePolicy}deny d: read when huor_of(env.nw, "UTC") < 6\n`);
-    expect(diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help])).toEqual([
+    const { diagnostics } = checkText(
+      `${basePolicy}deny d: read when huor_of(env.nw, "UTC") < 6\n`,
+    );
+    expect(
+      diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help]),
+    ).toEqual([
       ["AGP2008", "huor_of", "did you mean `hour_of`?"],
       ["AGP2007", "nw", "did you mean `now`?"],
     ]);
@@ -47,16 +66,23 @@ allow d: read when foo`),
   });
 
   it("records resolutions for codegen, also with the name on the left", () => {
-    const { policy, rule } = whenOf("allow a: read when secret > resource.label and filing == intent");
+    const { policy, rule } = whenOf(
+      "allow a: read when secret > resource.label and filing == intent",
+    );
     const and = rule.when as BinaryExpr;
     const left = (and.left as BinaryExpr).left as Identifier;
     const right = (and.right as BinaryExpr).left as Identifier;
-    expect(policy.resolve(left)).toEqual({ kind: "label", label: "secret", rank: 2 });
+    expect(policy.resolve(left)).toEqual({
+      kind: "label",
+      label: "secret",
+      rank: 2,
+    });
     expect(policy.resolve(right)).toEqual({ kind: "intent", name: "filing" });
   });
 
   it("reports a name that is both a label and an action when nothing decides", () => {
-    const policy = "policy p\nsensitivity low < read\nagent A { x: string }\nresource R { y: string }\naction read on R\n";
+    const policy =
+      "policy p\nsensitivity low < read\nagent A { x: string }\nresource R { y: string }\naction read on R\n";
     expect(diagnose("allow a: read when read == read", policy)).toEqual([
       { code: "AGP2009", text: "read" },
       { code: "AGP2009", text: "read" },
@@ -65,13 +91,17 @@ allow d: read when foo`),
   });
 
   it("reports `event` outside a history condition", () => {
-    expect(diagnose("deny d: read when event.action == read")).toEqual([{ code: "AGP2017", text: "event" }]);
+    expect(diagnose("deny d: read when event.action == read")).toEqual([
+      { code: "AGP2017", text: "event" },
+    ]);
   });
 
   it("refuses record values in policies, once", () => {
-    expect(diagnose(`allow a: read when principal.onBehalfOf == User { department: "x" }`)).toEqual([
-      { code: "AGP3012", text: `User { department: "x" }` },
-    ]);
+    expect(
+      diagnose(
+        `allow a: read when principal.onBehalfOf == User { department: "x" }`,
+      ),
+    ).toEqual([{ code: "AGP3012", text: `User { department: "x" }` }]);
   });
 });
 
@@ -98,7 +128,9 @@ allow b: read when env.now + env.now > env.now`),
   });
 
   it("reports ordering of unordered values", () => {
-    expect(diagnose("allow a: read when resource.owner < principal.onBehalfOf")).toEqual([
+    expect(
+      diagnose("allow a: read when resource.owner < principal.onBehalfOf"),
+    ).toEqual([
       { code: "AGP3007", text: "resource.owner < principal.onBehalfOf" },
     ]);
   });
@@ -134,11 +166,16 @@ deny f: read when length(resource.tags) > 3 and length(env.ip) > 3 and weekday_o
   });
 
   it("records the type of every expression, through entity references", () => {
-    const { policy, rule } = whenOf("allow a: read when resource.owner.department == principal.onBehalfOf.department");
+    const { policy, rule } = whenOf(
+      "allow a: read when resource.owner.department == principal.onBehalfOf.department",
+    );
     const equal = rule.when as BinaryExpr;
     expect(typeToString(policy.typeOf(equal))).toBe("bool");
     expect(typeToString(policy.typeOf(equal.left))).toBe("string");
-    expect(policy.typeOf((equal.left as MemberExpr).object)).toEqual({ kind: "entity", name: "User" });
+    expect(policy.typeOf((equal.left as MemberExpr).object)).toEqual({
+      kind: "entity",
+      name: "User",
+    });
   });
 
   it("types `resource` from the rule's actions: a union reads only common fields", () => {
@@ -158,10 +195,17 @@ allow d: read on Doc when resource.pages > 1`,
   });
 
   it("types `principal` as the union of several agent types", () => {
-    const { policy } = checkText(`${basePolicy}agent Bot { onBehalfOf: User, model: string }\nallow a: read when principal.onBehalfOf.approver\n`);
-    expect(policy.principalType).toEqual({ kind: "entityUnion", names: ["Assistant", "Bot"] });
-    expect(diagnose("agent Bot { onBehalfOf: User }\nallow a: read when principal.model == \"x\"")).toEqual([
-      { code: "AGP2007", text: "model" },
-    ]);
+    const { policy } = checkText(
+      `${basePolicy}agent Bot { onBehalfOf: User, model: string }\nallow a: read when principal.onBehalfOf.approver\n`,
+    );
+    expect(policy.principalType).toEqual({
+      kind: "entityUnion",
+      names: ["Assistant", "Bot"],
+    });
+    expect(
+      diagnose(
+        'agent Bot { onBehalfOf: User }\nallow a: read when principal.model == "x"',
+      ),
+    ).toEqual([{ code: "AGP2007", text: "model" }]);
   });
 });

@@ -13,9 +13,15 @@ import { ExpressionTyper, type ExprScope } from "../ExpressionTyper.js";
  * INVARIANT: runs before every rule that reads `ctx.typeOf` or `ctx.resolutions`.
  */
 export function ExpressionTypesRule(ctx: CheckContext): void {
-  const typer = new ExpressionTyper(ctx, ctx, (query) => ctx.historyQueries.push(query));
+  const typer = new ExpressionTyper(ctx, ctx, (query) =>
+    ctx.historyQueries.push(query),
+  );
   for (const decl of ctx.actionScopedDecls()) {
-    const scope: ExprScope = { mode: "policy", resourceType: ctx.resourceTypeOf(decl), inHistoryWhere: false };
+    const scope: ExprScope = {
+      mode: "policy",
+      resourceType: ctx.resourceTypeOf(decl),
+      inHistoryWhere: false,
+    };
     switch (decl.kind) {
       case "RuleDecl":
         if (decl.when) typer.inferCondition(decl.when, scope);

@@ -3,8 +3,10 @@ import { diagnoseTest } from "../testSupport.js";
 
 describe("FixturesRule", () => {
   it("reports a fixture name declared twice", () => {
-    expect(diagnoseTest(`let alice = User { department: "it", approver: false, groups: [] }`)).toEqual([
-      { code: "AGP2018", text: "alice" },
-    ]);
+    expect(
+      diagnoseTest(
+        `let alice = User { department: "it", approver: false, groups: [] }`,
+      ),
+    ).toEqual([{ code: "AGP2018", text: "alice" }]);
   });
 });

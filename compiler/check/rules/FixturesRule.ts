@@ -10,9 +10,20 @@ export function FixturesRule(ctx: TestCheckContext): void {
     if (decl.kind !== "LetDecl") continue;
     const first = ctx.fixtures.get(decl.name.text);
     if (!first || first.decl === decl) continue;
-    ctx.report("AGP2018", `fixture \`${decl.name.text}\` is declared twice`, decl.name.span, {
-      related: [{ message: "first declared here", source: ctx.source, span: first.decl.name.span }],
-      help: "give each fixture its own name; the name is the entity's id",
-    });
+    ctx.report(
+      "AGP2018",
+      `fixture \`${decl.name.text}\` is declared twice`,
+      decl.name.span,
+      {
+        related: [
+          {
+            message: "first declared here",
+            source: ctx.source,
+            span: first.decl.name.span,
+          },
+        ],
+        help: "give each fixture its own name; the name is the entity's id",
+      },
+    );
   }
 }

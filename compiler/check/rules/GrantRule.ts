@@ -11,11 +11,18 @@ export function GrantRule(ctx: CheckContext): void {
     const grant = rule.grant;
     if (!grant) continue;
     if (rule.effect === "deny") {
-      ctx.report("AGP4002", `deny rule \`${rule.name.text}\` cannot have a \`grant\``, grantClauseSpan(ctx.source, rule, grant), {
-        help: "a deny issues no grant; remove the `grant` clause",
-      });
+      ctx.report(
+        "AGP4002",
+        `deny rule \`${rule.name.text}\` cannot have a \`grant\``,
+        grantClauseSpan(ctx.source, rule, grant),
+        {
+          help: "a deny issues no grant; remove the `grant` clause",
+        },
+      );
     } else if (grant.milliseconds <= 0) {
-      ctx.report("AGP4003", "a grant must last longer than zero", grant.span, { help: "e.g. `grant 5m`" });
+      ctx.report("AGP4003", "a grant must last longer than zero", grant.span, {
+        help: "e.g. `grant 5m`",
+      });
     }
   }
 }
@@ -24,7 +31,14 @@ export function GrantRule(ctx: CheckContext): void {
  * The span of `grant DURATION`: from the `grant` keyword (the last one written before the
  * duration inside the rule) to the end of the duration.
  */
-export function grantClauseSpan(source: Source, rule: RuleDecl, grant: DurationLiteral): Span {
+export function grantClauseSpan(
+  source: Source,
+  rule: RuleDecl,
+  grant: DurationLiteral,
+): Span {
   const keyword = source.text.lastIndexOf("grant", grant.span.start);
-  return { start: keyword >= rule.span.start ? keyword : grant.span.start, end: grant.span.end };
+  return {
+    start: keyword >= rule.span.start ? keyword : grant.span.start,
+    end: grant.span.end,
+  };
 }

@@ -14,11 +14,21 @@ export function IntentsRule(ctx: CheckContext): void {
     const max = decl.max;
     if (!max) continue;
     if (ctx.labels.length === 0) {
-      ctx.report("AGP4004", `intent \`${decl.name.text}\` has a \`max\` label, but no sensitivity labels are declared`, max.span, {
-        help: "declare them from lowest to highest, e.g. `sensitivity public < internal < secret`",
-      });
+      ctx.report(
+        "AGP4004",
+        `intent \`${decl.name.text}\` has a \`max\` label, but no sensitivity labels are declared`,
+        max.span,
+        {
+          help: "declare them from lowest to highest, e.g. `sensitivity public < internal < secret`",
+        },
+      );
     } else if (!ctx.labels.includes(max.text)) {
-      ctx.report("AGP2006", `unknown sensitivity label \`${max.text}\``, max.span, { help: didYouMean(max.text, ctx.labels) });
+      ctx.report(
+        "AGP2006",
+        `unknown sensitivity label \`${max.text}\``,
+        max.span,
+        { help: didYouMean(max.text, ctx.labels) },
+      );
     }
   }
 }

@@ -6,7 +6,9 @@ describe("KnownTypesRule", () => {
     const { diagnostics } = checkText(
       "policy p\nagent A { name: Strin, tags: [Usr]?, meta: { at: tiem } }\nentity User { a: string }\n",
     );
-    expect(diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help])).toEqual([
+    expect(
+      diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help]),
+    ).toEqual([
       ["AGP2001", "Strin", "did you mean `string`?"],
       ["AGP2001", "Usr", "did you mean `User`?"],
       ["AGP2001", "tiem", "did you mean `time`?"],
@@ -14,7 +16,11 @@ describe("KnownTypesRule", () => {
   });
 
   it("reports unknown types after `on`", () => {
-    expect(diagnose("action share on Folder\nallow a: read on Reprt\nseparate s: submit, approve on Reprot by principal.onBehalfOf")).toEqual([
+    expect(
+      diagnose(
+        "action share on Folder\nallow a: read on Reprt\nseparate s: submit, approve on Reprot by principal.onBehalfOf",
+      ),
+    ).toEqual([
       { code: "AGP2001", text: "Folder" },
       { code: "AGP2001", text: "Reprt" },
       { code: "AGP2001", text: "Reprot" },
@@ -22,10 +28,17 @@ describe("KnownTypesRule", () => {
   });
 
   it("reports the type `sensitivity` when no labels are declared", () => {
-    expect(diagnose("", "policy p\nagent A { level: sensitivity? }\n")).toEqual([{ code: "AGP4004", text: "sensitivity" }]);
+    expect(diagnose("", "policy p\nagent A { level: sensitivity? }\n")).toEqual(
+      [{ code: "AGP4004", text: "sensitivity" }],
+    );
   });
 
   it("lets fields refer to types declared later", () => {
-    expect(diagnose("", "policy p\nagent A { team: Team }\nentity Team { lead: A? }\n")).toEqual([]);
+    expect(
+      diagnose(
+        "",
+        "policy p\nagent A { team: Team }\nentity Team { lead: A? }\n",
+      ),
+    ).toEqual([]);
   });
 });

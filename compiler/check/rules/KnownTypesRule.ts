@@ -15,14 +15,23 @@ export function KnownTypesRule(ctx: CheckContext): void {
     if (ctx.entities.has(name.text)) return;
     if (!entitiesOnly && isPrimitiveTypeName(name.text)) {
       if (name.text === "sensitivity" && ctx.labels.length === 0) {
-        ctx.report("AGP4004", "the type `sensitivity` needs labels, but none are declared", name.span, {
-          help: "declare them from lowest to highest, e.g. `sensitivity public < internal < secret`",
-        });
+        ctx.report(
+          "AGP4004",
+          "the type `sensitivity` needs labels, but none are declared",
+          name.span,
+          {
+            help: "declare them from lowest to highest, e.g. `sensitivity public < internal < secret`",
+          },
+        );
       }
       return;
     }
-    const candidates = entitiesOnly ? [...ctx.entities.keys()] : [...primitiveTypeNames, ...ctx.entities.keys()];
-    ctx.report("AGP2001", `unknown type \`${name.text}\``, name.span, { help: didYouMean(name.text, candidates) });
+    const candidates = entitiesOnly
+      ? [...ctx.entities.keys()]
+      : [...primitiveTypeNames, ...ctx.entities.keys()];
+    ctx.report("AGP2001", `unknown type \`${name.text}\``, name.span, {
+      help: didYouMean(name.text, candidates),
+    });
   };
   const checkType = (type: TypeExpr): void => {
     switch (type.kind) {

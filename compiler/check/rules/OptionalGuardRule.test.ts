@@ -3,14 +3,20 @@ import { diagnose } from "../testSupport.js";
 
 describe("OptionalGuardRule", () => {
   it("reports an optional field read without a `has` guard", () => {
-    expect(diagnose("allow a: read when resource.owner.manager.approver")).toEqual([
-      { code: "AGP3003", text: "resource.owner.manager.approver" },
+    expect(
+      diagnose("allow a: read when resource.owner.manager.approver"),
+    ).toEqual([{ code: "AGP3003", text: "resource.owner.manager.approver" }]);
+    expect(diagnose(`allow a: read when starts_with(env.badge, "x")`)).toEqual([
+      { code: "AGP3003", text: "env.badge" },
     ]);
-    expect(diagnose(`allow a: read when starts_with(env.badge, "x")`)).toEqual([{ code: "AGP3003", text: "env.badge" }]);
   });
 
   it("allows `==` and `!=` against an absent optional", () => {
-    expect(diagnose(`allow a: read when resource.owner.manager == principal.onBehalfOf or env.badge != "x"`)).toEqual([]);
+    expect(
+      diagnose(
+        `allow a: read when resource.owner.manager == principal.onBehalfOf or env.badge != "x"`,
+      ),
+    ).toEqual([]);
   });
 
   it("accepts a use guarded earlier in the same `and` chain, through parentheses and `or`", () => {
@@ -33,14 +39,26 @@ allow c: read when starts_with(env.badge, "x") and has env.badge`),
   });
 
   it("lets one `has` guard every optional along its path", () => {
-    expect(diagnose("allow a: read when has resource.owner.manager.manager and resource.owner.manager.manager.approver")).toEqual([]);
-    expect(diagnose("allow a: read when has resource.owner.manager and resource.owner.manager.manager.approver")).toEqual([
+    expect(
+      diagnose(
+        "allow a: read when has resource.owner.manager.manager and resource.owner.manager.manager.approver",
+      ),
+    ).toEqual([]);
+    expect(
+      diagnose(
+        "allow a: read when has resource.owner.manager and resource.owner.manager.manager.approver",
+      ),
+    ).toEqual([
       { code: "AGP3003", text: "resource.owner.manager.manager.approver" },
     ]);
   });
 
   it("reports `has` on a field that is never absent", () => {
-    expect(diagnose("allow a: read when has resource.owner")).toEqual([{ code: "AGP3006", text: "resource.owner" }]);
-    expect(diagnose("allow a: read when has principal")).toEqual([{ code: "AGP3006", text: "principal" }]);
+    expect(diagnose("allow a: read when has resource.owner")).toEqual([
+      { code: "AGP3006", text: "resource.owner" },
+    ]);
+    expect(diagnose("allow a: read when has principal")).toEqual([
+      { code: "AGP3006", text: "principal" },
+    ]);
   });
 });

@@ -26,14 +26,19 @@ class OptionalGuard {
    * Checks `expr`, where `guards` are the paths known present and `optionalAllowed` says
    * whether the context of `expr` accepts an optional value as it is.
    */
-  visit(expr: Expr, guards: ReadonlySet<string>, optionalAllowed: boolean): void {
+  visit(
+    expr: Expr,
+    guards: ReadonlySet<string>,
+    optionalAllowed: boolean,
+  ): void {
     if (!optionalAllowed && this.isUnguardedOptional(expr, guards)) {
       this.report(expr);
       optionalAllowed = true;
     }
     switch (expr.kind) {
       case "Member":
-        if (this.isUnguardedOptional(expr.object, guards)) this.report(expr, expr.object);
+        if (this.isUnguardedOptional(expr.object, guards))
+          this.report(expr, expr.object);
         this.visit(expr.object, guards, true);
         return;
       case "Paren":
@@ -42,9 +47,17 @@ class OptionalGuard {
       case "Binary":
         if (expr.operator === "and") {
           this.visit(expr.left, guards, false);
-          this.visit(expr.right, new Set([...guards, ...conjuncts(expr.left).flatMap((c) => this.guardsOf(c))]), false);
+          this.visit(
+            expr.right,
+            new Set([
+              ...guards,
+              ...conjuncts(expr.left).flatMap((c) => this.guardsOf(c)),
+            ]),
+            false,
+          );
         } else {
-          const comparesEquality = expr.operator === "==" || expr.operator === "!=";
+          const comparesEquality =
+            expr.operator === "==" || expr.operator === "!=";
           this.visit(expr.left, guards, comparesEquality);
           this.visit(expr.right, guards, comparesEquality);
         }
@@ -72,7 +85,10 @@ class OptionalGuard {
     }
   }
 
-  private isUnguardedOptional(expr: Expr, guards: ReadonlySet<string>): boolean {
+  private isUnguardedOptional(
+    expr: Expr,
+    guards: ReadonlySet<string>,
+  ): boolean {
     if (this.ctx.typeOf(expr).kind !== "optional") return false;
     const path = pathOf(expr);
     return path === undefined || !guards.has(path);
@@ -81,9 +97,14 @@ class OptionalGuard {
   /** Reports a use of optional `optional` at `use` (the expression that reads it). */
   private report(use: Expr, optional: Expr = use): void {
     const path = pathOf(optional) ?? this.ctx.source.slice(optional.span);
-    this.ctx.report("AGP3003", `\`${path}\` may be absent; test it with \`has\` first`, use.span, {
-      help: `write \`has ${path} and ...\` before using it`,
-    });
+    this.ctx.report(
+      "AGP3003",
+      `\`${path}\` may be absent; test it with \`has\` first`,
+      use.span,
+      {
+        help: `write \`has ${path} and ...\` before using it`,
+      },
+    );
   }
 
   /** The paths a conjunct `has P` proves present: every optional field along `P`. */
@@ -91,26 +112,46 @@ class OptionalGuard {
     const inner = unparenthesize(conjunct);
     if (inner.kind !== "Has") return [];
     const guards: string[] = [];
-    for (let node = unparenthesize(inner.path); node.kind === "Member"; node = unparenthesize(node.object)) {
+    for (
+      let node = unparenthesize(inner.path);
+      node.kind === "Member";
+      node = unparenthesize(node.object)
+    ) {
       const path = pathOf(node);
-      if (path !== undefined && this.ctx.typeOf(node).kind === "optional") guards.push(path);
+      if (path !== undefined && this.ctx.typeOf(node).kind === "optional")
+        guards.push(path);
     }
     return guards;
   }
 
   private checkHas(path: Expr): void {
     const chain: Expr[] = [];
-    for (let node = unparenthesize(path); node.kind === "Member"; node = unparenthesize(node.object)) chain.push(node);
+    for (
+      let node = unparenthesize(path);
+      node.kind === "Member";
+      node = unparenthesize(node.object)
+    )
+      chain.push(node);
     if (pathOf(path) === undefined || chain.length === 0) {
-      this.ctx.report("AGP3006", "`has` needs the path of an optional field", path.span, {
-        help: "e.g. `has resource.owner.manager`",
-      });
+      this.ctx.report(
+        "AGP3006",
+        "`has` needs the path of an optional field",
+        path.span,
+        {
+          help: "e.g. `has resource.owner.manager`",
+        },
+      );
       return;
     }
     const types = chain.map((node) => this.ctx.typeOf(node));
     if (types.some((t) => t.kind === "error" || t.kind === "optional")) return;
-    this.ctx.report("AGP3006", `\`${pathOf(path)}\` is not optional, so it is always present`, path.span, {
-      help: "`has` tests fields declared optional (`T?`); remove it",
-    });
+    this.ctx.report(
+      "AGP3006",
+      `\`${pathOf(path)}\` is not optional, so it is always present`,
+      path.span,
+      {
+        help: "`has` tests fields declared optional (`T?`); remove it",
+      },
+    );
   }
 }

@@ -6,10 +6,17 @@ describe("ReachabilityRule", () => {
     const { diagnostics } = checkText(
       `policy p\nagent A { x: string }\nresource R { y: string }\naction read, archive on R\nintent i "i" { actions read }\nallow a: read, archive\ndeny d: archive\n`,
     );
-    expect(diagnostics.map((d) => [d.code, d.severity, d.source.slice(d.span)])).toEqual([["AGP4001", "warning", "archive"]]);
+    expect(
+      diagnostics.map((d) => [d.code, d.severity, d.source.slice(d.span)]),
+    ).toEqual([["AGP4001", "warning", "archive"]]);
   });
 
   it("says nothing without intents", () => {
-    expect(diagnose("", "policy p\nagent A { x: string }\nresource R { y: string }\naction archive on R\nallow a: archive\n")).toEqual([]);
+    expect(
+      diagnose(
+        "",
+        "policy p\nagent A { x: string }\nresource R { y: string }\naction archive on R\nallow a: archive\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -8,15 +8,25 @@ import type { CheckContext } from "../context.js";
 /** Reports each action of an allow rule that no intent's `actions` contains. */
 export function ReachabilityRule(ctx: CheckContext): void {
   if (ctx.intents.size === 0) return;
-  const allowedByIntent = new Set([...ctx.intents.values()].flatMap((intent) => intent.actions));
+  const allowedByIntent = new Set(
+    [...ctx.intents.values()].flatMap((intent) => intent.actions),
+  );
   for (const rule of ctx.rules) {
     if (rule.effect !== "allow" || rule.actions.kind !== "ActionList") continue;
-    const covered = new Set(ctx.coverage(rule).pairs.map((pair) => pair.action));
+    const covered = new Set(
+      ctx.coverage(rule).pairs.map((pair) => pair.action),
+    );
     for (const action of rule.actions.actions) {
-      if (!covered.has(action.text) || allowedByIntent.has(action.text)) continue;
-      ctx.report("AGP4001", `allow rule \`${rule.name.text}\` can never apply to \`${action.text}\`: no intent allows it`, action.span, {
-        help: `add \`${action.text}\` to the \`actions\` of an intent`,
-      });
+      if (!covered.has(action.text) || allowedByIntent.has(action.text))
+        continue;
+      ctx.report(
+        "AGP4001",
+        `allow rule \`${rule.name.text}\` can never apply to \`${action.text}\`: no intent allows it`,
+        action.span,
+        {
+          help: `add \`${action.text}\` to the \`actions\` of an intent`,
+        },
+      );
     }
   }
 }

@@ -3,20 +3,28 @@ import { diagnoseTest } from "../testSupport.js";
 
 describe("RecordValuesRule", () => {
   it("reports a field value of the wrong type", () => {
-    expect(diagnoseTest(`let other = Report { owner: alice, amount: "ten", label: internal, tags: [], created: time("2026-01-05T10:00:00Z") }`)).toEqual([
-      { code: "AGP3011", text: `"ten"` },
-    ]);
+    expect(
+      diagnoseTest(
+        `let other = Report { owner: alice, amount: "ten", label: internal, tags: [], created: time("2026-01-05T10:00:00Z") }`,
+      ),
+    ).toEqual([{ code: "AGP3011", text: `"ten"` }]);
   });
 
   it("reports missing and unknown fields, with a suggestion", () => {
-    expect(diagnoseTest(`let carol = User { departement: "it", approver: false }`)).toEqual([
-      { code: "AGP3011", text: "departement" },
+    expect(
+      diagnoseTest(`let carol = User { departement: "it", approver: false }`),
+    ).toEqual([
       { code: "AGP3011", text: "User" },
+      { code: "AGP3011", text: "departement" },
     ]);
   });
 
   it("checks references to fixtures against entity types", () => {
-    expect(diagnoseTest(`let r = Report { owner: bot, amount: 1, label: internal, tags: [1], created: time("2026-01-05T10:00:00Z") }`)).toEqual([
+    expect(
+      diagnoseTest(
+        `let r = Report { owner: bot, amount: 1, label: internal, tags: [1], created: time("2026-01-05T10:00:00Z") }`,
+      ),
+    ).toEqual([
       { code: "AGP3011", text: "bot" },
       { code: "AGP3011", text: "1" },
     ]);
@@ -30,7 +38,10 @@ describe("RecordValuesRule", () => {
 }`),
     ).toEqual([
       { code: "AGP3011", text: `"yes"` },
-      { code: "AGP3011", text: `{ hour: 10, now: time("2026-01-05T10:00:00Z"), device: { managed: true } }` },
+      {
+        code: "AGP3011",
+        text: `{ hour: 10, now: time("2026-01-05T10:00:00Z"), device: { managed: true } }`,
+      },
     ]);
   });
 });

@@ -13,7 +13,8 @@ import { equalityCompatible, unwrapOptional } from "../typeRelations.js";
 /** Checks fixtures, session principals, request resources and `env` values. */
 export function RecordValuesRule(ctx: TestCheckContext): void {
   const check = new RecordValueCheck(ctx);
-  for (const decl of ctx.ast.declarations) if (decl.kind === "LetDecl") check.fits(decl.value, undefined);
+  for (const decl of ctx.ast.declarations)
+    if (decl.kind === "LetDecl") check.fits(decl.value, undefined);
   for (const step of ctx.steps()) {
     if (step.kind === "SessionStep") {
       check.fits(step.principal, undefined);
@@ -43,7 +44,11 @@ class RecordValueCheck {
     if (!wanted) return;
     const actual = this.ctx.typeOf(value);
     if (!typeFits(actual, wanted)) {
-      this.ctx.report("AGP3011", `expected a \`${typeToString(wanted)}\`, found \`${typeToString(actual)}\``, value.span);
+      this.ctx.report(
+        "AGP3011",
+        `expected a \`${typeToString(wanted)}\`, found \`${typeToString(actual)}\``,
+        value.span,
+      );
     }
   }
 
@@ -55,7 +60,11 @@ class RecordValueCheck {
       const entity = this.ctx.policy.entities.get(record.typeName.text);
       if (!entity) return; // AGP2001, reported while typing.
       if (wanted && !typeFits({ kind: "entity", name: entity.name }, wanted)) {
-        this.ctx.report("AGP3011", `expected a \`${typeToString(wanted)}\`, found a \`${entity.name}\``, record.typeName.span);
+        this.ctx.report(
+          "AGP3011",
+          `expected a \`${typeToString(wanted)}\`, found a \`${entity.name}\``,
+          record.typeName.span,
+        );
         return;
       }
       fields = entity.fields;
@@ -64,8 +73,16 @@ class RecordValueCheck {
       if (wanted === undefined) return;
       if (wanted.kind !== "record") {
         if (wanted.kind !== "error") {
-          const help = wanted.kind === "entity" ? `write its type: \`${wanted.name} { ... }\`` : undefined;
-          this.ctx.report("AGP3011", `expected a \`${typeToString(wanted)}\`, found a record`, record.span, { help });
+          const help =
+            wanted.kind === "entity"
+              ? `write its type: \`${wanted.name} { ... }\``
+              : undefined;
+          this.ctx.report(
+            "AGP3011",
+            `expected a \`${typeToString(wanted)}\`, found a record`,
+            record.span,
+            { help },
+          );
         }
         return;
       }
@@ -76,26 +93,42 @@ class RecordValueCheck {
     for (const field of record.fields) {
       const name = field.name.text;
       if (written.has(name)) {
-        this.ctx.report("AGP2010", `field \`${name}\` is written twice`, field.name.span);
+        this.ctx.report(
+          "AGP2010",
+          `field \`${name}\` is written twice`,
+          field.name.span,
+        );
         continue;
       }
       written.add(name);
       const type = fields.get(name);
       if (!type) {
         const owner = typeName ? `\`${typeName}\`` : "this record";
-        this.ctx.report("AGP3011", `${owner} has no field \`${name}\``, field.name.span, {
-          help: didYouMean(name, fields.keys()),
-        });
+        this.ctx.report(
+          "AGP3011",
+          `${owner} has no field \`${name}\``,
+          field.name.span,
+          {
+            help: didYouMean(name, fields.keys()),
+          },
+        );
         continue;
       }
       this.fits(field.value, type);
     }
-    const missing = [...fields].filter(([name, type]) => !written.has(name) && type.kind !== "optional").map(([n]) => n);
+    const missing = [...fields]
+      .filter(([name, type]) => !written.has(name) && type.kind !== "optional")
+      .map(([n]) => n);
     if (missing.length > 0) {
       const subject = record.typeName ? `\`${typeName}\` value` : "record";
-      this.ctx.report("AGP3011", `${subject} is missing ${missing.map((m) => `\`${m}\``).join(", ")}`, record.typeName?.span ?? record.span, {
-        help: `add ${missing.map((m) => `\`${m}: ...\``).join(", ")}`,
-      });
+      this.ctx.report(
+        "AGP3011",
+        `${subject} is missing ${missing.map((m) => `\`${m}\``).join(", ")}`,
+        record.typeName?.span ?? record.span,
+        {
+          help: `add ${missing.map((m) => `\`${m}: ...\``).join(", ")}`,
+        },
+      );
     }
   }
 }
@@ -110,12 +143,15 @@ export function typeFits(actual: Type, expected: Type): boolean {
       const field = wanted.fields.get(name);
       if (!field || !typeFits(type, field)) return false;
     }
-    return [...wanted.fields].every(([name, type]) => type.kind === "optional" || actual.fields.has(name));
+    return [...wanted.fields].every(
+      ([name, type]) => type.kind === "optional" || actual.fields.has(name),
+    );
   }
   if (wanted.kind === "list") {
     if (actual.kind === "emptyList") return true;
     return actual.kind === "list" && typeFits(actual.element, wanted.element);
   }
-  if (wanted.kind === "entity") return actual.kind === "entity" && actual.name === wanted.name;
+  if (wanted.kind === "entity")
+    return actual.kind === "entity" && actual.name === wanted.name;
   return equalityCompatible(unwrapOptional(actual), wanted);
 }

@@ -3,8 +3,14 @@ import { diagnose } from "../testSupport.js";
 
 describe("SeparationRule", () => {
   it("accepts a key on the principal's delegation chain", () => {
-    expect(diagnose("separate s: submit, approve on Report by principal.onBehalfOf")).toEqual([]);
-    expect(diagnose("separate s: submit, approve on Report by principal.onBehalfOf.department")).toEqual([]);
+    expect(
+      diagnose("separate s: submit, approve on Report by principal.onBehalfOf"),
+    ).toEqual([]);
+    expect(
+      diagnose(
+        "separate s: submit, approve on Report by principal.onBehalfOf.department",
+      ),
+    ).toEqual([]);
   });
 
   it("reports a key reading anything but `principal`, or of the wrong type", () => {
@@ -22,11 +28,13 @@ separate d: submit, approve on Report by count(principal)`),
   });
 
   it("needs two different actions", () => {
-    expect(diagnose("separate s: submit, submit on Report by principal.onBehalfOf")).toEqual([
-      { code: "AGP4006", text: "submit, submit" },
-    ]);
-    expect(diagnose("separate s: submit, approve, submit on Report by principal.onBehalfOf")).toEqual([
-      { code: "AGP4006", text: "submit" },
-    ]);
+    expect(
+      diagnose("separate s: submit, submit on Report by principal.onBehalfOf"),
+    ).toEqual([{ code: "AGP4006", text: "submit, submit" }]);
+    expect(
+      diagnose(
+        "separate s: submit, approve, submit on Report by principal.onBehalfOf",
+      ),
+    ).toEqual([{ code: "AGP4006", text: "submit" }]);
   });
 });

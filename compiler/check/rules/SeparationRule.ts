@@ -28,15 +28,24 @@ function checkActions(ctx: CheckContext, separation: SeparateDecl): void {
   if (!first || !last) return;
   const distinct = new Set(actions.map((a) => a.text));
   if (distinct.size < 2) {
-    ctx.report("AGP4006", `separation \`${separation.name.text}\` needs two different actions`, { start: first.span.start, end: last.span.end }, {
-      help: "list the actions one chain may not both perform, e.g. `submit, approve`",
-    });
+    ctx.report(
+      "AGP4006",
+      `separation \`${separation.name.text}\` needs two different actions`,
+      { start: first.span.start, end: last.span.end },
+      {
+        help: "list the actions one chain may not both perform, e.g. `submit, approve`",
+      },
+    );
     return;
   }
   const seen = new Set<string>();
   for (const action of actions) {
     if (seen.has(action.text)) {
-      ctx.report("AGP4006", `action \`${action.text}\` is listed twice in separation \`${separation.name.text}\``, action.span);
+      ctx.report(
+        "AGP4006",
+        `action \`${action.text}\` is listed twice in separation \`${separation.name.text}\``,
+        action.span,
+      );
     }
     seen.add(action.text);
   }
@@ -47,7 +56,8 @@ function keyProblem(ctx: CheckContext, key: Expr): string | undefined {
   let problem: string | undefined;
   walkExpression(key, (node) => {
     if (problem) return;
-    if (node.kind === "History") problem = `a separation key cannot read history (\`${node.function}\`)`;
+    if (node.kind === "History")
+      problem = `a separation key cannot read history (\`${node.function}\`)`;
     if (node.kind !== "Identifier") return;
     const resolution = ctx.resolutions.get(node);
     if (resolution?.kind === "root" && resolution.root !== "principal") {
@@ -56,7 +66,11 @@ function keyProblem(ctx: CheckContext, key: Expr): string | undefined {
   });
   if (problem) return problem;
   const type = ctx.typeOf(key);
-  if (type.kind === "optional") return `separation key \`${ctx.source.slice(key.span)}\` may be absent`;
-  if (["entity", "entityUnion", "string", "number", "error"].includes(type.kind)) return undefined;
+  if (type.kind === "optional")
+    return `separation key \`${ctx.source.slice(key.span)}\` may be absent`;
+  if (
+    ["entity", "entityUnion", "string", "number", "error"].includes(type.kind)
+  )
+    return undefined;
   return `a separation key must be an entity, a string or a number, found \`${typeToString(type)}\``;
 }

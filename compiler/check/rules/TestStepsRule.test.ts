@@ -18,16 +18,26 @@ describe("TestStepsRule", () => {
   });
 
   it("accepts rules, separations, monitors and intents in `by`", () => {
-    expect(diagnoseTest(`case "x" {\n  session bot intent filing\n  expect deny approve report by reviewing\n}`)).toEqual([]);
+    expect(
+      diagnoseTest(
+        `case "x" {\n  session bot intent filing\n  expect deny approve report by reviewing\n}`,
+      ),
+    ).toEqual([]);
   });
 
   it("reports a request on something that is not a resource", () => {
-    expect(diagnoseTest(`case "x" {\n  session bot intent filing\n  expect allow read alice\n}`)).toEqual([{ code: "AGP2015", text: "alice" }]);
+    expect(
+      diagnoseTest(
+        `case "x" {\n  session bot intent filing\n  expect allow read alice\n}`,
+      ),
+    ).toEqual([{ code: "AGP2015", text: "alice" }]);
   });
 
   it("reports a grant expected on a deny, or of zero", () => {
     expect(
-      diagnoseTest(`case "x" {\n  session bot intent filing\n  expect deny read report grant 5m\n  expect allow read report grant 0s\n}`),
+      diagnoseTest(
+        `case "x" {\n  session bot intent filing\n  expect deny read report grant 5m\n  expect allow read report grant 0s\n}`,
+      ),
     ).toEqual([
       { code: "AGP4002", text: "grant 5m" },
       { code: "AGP4003", text: "0s" },

@@ -3,7 +3,9 @@ import { diagnose } from "../testSupport.js";
 
 describe("UniqueNamesRule", () => {
   it("reports a type declared twice, and a built-in type name", () => {
-    expect(diagnose("entity User { name: string }\nentity string { x: number }")).toEqual([
+    expect(
+      diagnose("entity User { name: string }\nentity string { x: number }"),
+    ).toEqual([
       { code: "AGP2002", text: "User" },
       { code: "AGP2002", text: "string" },
     ]);
@@ -33,7 +35,9 @@ entity Tag { name: string, meta: { a: number, a: bool }, name: number }`,
       { code: "AGP2010", text: "a" },
       { code: "AGP2010", text: "name" },
     ]);
-    expect(diagnose("", "policy p\nsensitivity low < high < low\n")).toEqual([{ code: "AGP2012", text: "low" }]);
+    expect(diagnose("", "policy p\nsensitivity low < high < low\n")).toEqual([
+      { code: "AGP2012", text: "low" },
+    ]);
   });
 
   it("reports a second context or sensitivity declaration at its keyword", () => {
@@ -44,7 +48,11 @@ entity Tag { name: string, meta: { a: number, a: bool }, name: number }`,
   });
 
   it("reports an action declared twice on one resource type, not on two types", () => {
-    expect(diagnose("resource Folder { owner: User }\naction read on Folder\naction read, submit on Report")).toEqual([
+    expect(
+      diagnose(
+        "resource Folder { owner: User }\naction read on Folder\naction read, submit on Report",
+      ),
+    ).toEqual([
       { code: "AGP2011", text: "read" },
       { code: "AGP2011", text: "submit" },
     ]);

@@ -17,9 +17,23 @@ export function UniqueNamesRule(ctx: CheckContext): void {
   const actionPairs = new Set<string>();
   const singletons = new Map<string, Span>();
   const related = (span: Span | undefined, what: string) =>
-    span ? { related: [{ message: `${what} first declared here`, source: ctx.source, span }] } : {};
+    span
+      ? {
+          related: [
+            {
+              message: `${what} first declared here`,
+              source: ctx.source,
+              span,
+            },
+          ],
+        }
+      : {};
 
-  const unique = (seen: Map<string, Span>, name: Name, report: (first: Span) => void): void => {
+  const unique = (
+    seen: Map<string, Span>,
+    name: Name,
+    report: (first: Span) => void,
+  ): void => {
     const first = seen.get(name.text);
     if (first) report(first);
     else seen.set(name.text, name.span);
@@ -32,7 +46,12 @@ export function UniqueNamesRule(ctx: CheckContext): void {
         const labels = new Map<string, Span>();
         for (const label of decl.labels) {
           unique(labels, label, (first) =>
-            ctx.report("AGP2012", `sensitivity label \`${label.text}\` is declared twice`, label.span, related(first, "label")),
+            ctx.report(
+              "AGP2012",
+              `sensitivity label \`${label.text}\` is declared twice`,
+              label.span,
+              related(first, "label"),
+            ),
           );
         }
         break;
@@ -43,10 +62,20 @@ export function UniqueNamesRule(ctx: CheckContext): void {
         break;
       case "EntityDecl":
         if (isPrimitiveTypeName(decl.name.text)) {
-          ctx.report("AGP2002", `\`${decl.name.text}\` is a built-in type`, decl.name.span, { help: "choose another name" });
+          ctx.report(
+            "AGP2002",
+            `\`${decl.name.text}\` is a built-in type`,
+            decl.name.span,
+            { help: "choose another name" },
+          );
         } else {
           unique(types, decl.name, (first) =>
-            ctx.report("AGP2002", `type \`${decl.name.text}\` is declared twice`, decl.name.span, related(first, "type")),
+            ctx.report(
+              "AGP2002",
+              `type \`${decl.name.text}\` is declared twice`,
+              decl.name.span,
+              related(first, "type"),
+            ),
           );
         }
         uniqueFields(ctx, decl.fields);
@@ -55,46 +84,77 @@ export function UniqueNamesRule(ctx: CheckContext): void {
         for (const action of decl.actions) {
           const pair = `${action.text} ${decl.resourceType.text}`;
           if (actionPairs.has(pair)) {
-            ctx.report("AGP2011", `action \`${action.text}\` is already declared on \`${decl.resourceType.text}\``, action.span);
+            ctx.report(
+              "AGP2011",
+              `action \`${action.text}\` is already declared on \`${decl.resourceType.text}\``,
+              action.span,
+            );
           }
           actionPairs.add(pair);
         }
         break;
       case "IntentDecl":
         unique(intents, decl.name, (first) =>
-          ctx.report("AGP2016", `intent \`${decl.name.text}\` is declared twice`, decl.name.span, related(first, "intent")),
+          ctx.report(
+            "AGP2016",
+            `intent \`${decl.name.text}\` is declared twice`,
+            decl.name.span,
+            related(first, "intent"),
+          ),
         );
         break;
       case "RuleDecl":
       case "SeparateDecl":
       case "MonitorDecl":
         unique(ruleNames, decl.name, (first) =>
-          ctx.report("AGP2003", `a rule named \`${decl.name.text}\` already exists`, decl.name.span, {
-            ...related(first, "rule"),
-            help: "rules, separations and monitors share one namespace; rename one of them",
-          }),
+          ctx.report(
+            "AGP2003",
+            `a rule named \`${decl.name.text}\` already exists`,
+            decl.name.span,
+            {
+              ...related(first, "rule"),
+              help: "rules, separations and monitors share one namespace; rename one of them",
+            },
+          ),
         );
         break;
     }
   }
 }
 
-function singleton(ctx: CheckContext, seen: Map<string, Span>, keyword: string, declSpan: Span): void {
+function singleton(
+  ctx: CheckContext,
+  seen: Map<string, Span>,
+  keyword: string,
+  declSpan: Span,
+): void {
   // INVARIANT: a declaration's span starts at its keyword.
   const span = { start: declSpan.start, end: declSpan.start + keyword.length };
   const first = seen.get(keyword);
   if (first) {
-    ctx.report("AGP2019", `a policy has at most one \`${keyword}\` declaration`, span, {
-      related: [{ message: "first declared here", source: ctx.source, span: first }],
-      help: `merge it into the first \`${keyword}\` declaration`,
-    });
+    ctx.report(
+      "AGP2019",
+      `a policy has at most one \`${keyword}\` declaration`,
+      span,
+      {
+        related: [
+          { message: "first declared here", source: ctx.source, span: first },
+        ],
+        help: `merge it into the first \`${keyword}\` declaration`,
+      },
+    );
   } else seen.set(keyword, span);
 }
 
 function uniqueFields(ctx: CheckContext, fields: readonly FieldDecl[]): void {
   const seen = new Set<string>();
   for (const field of fields) {
-    if (seen.has(field.name.text)) ctx.report("AGP2010", `field \`${field.name.text}\` is declared twice`, field.name.span);
+    if (seen.has(field.name.text))
+      ctx.report(
+        "AGP2010",
+        `field \`${field.name.text}\` is declared twice`,
+        field.name.span,
+      );
     seen.add(field.name.text);
     nestedFields(ctx, field.type);
   }
