@@ -47,7 +47,7 @@ return holds;`;
           })
           .join("\n");
       }
-      return `${doc}\n${span}\n${signature} {\n${body}\n}`;
+      return `${span}\n${doc}\n${signature} {\n${body}\n}`;
     })
     .join("\n\n");
 }
