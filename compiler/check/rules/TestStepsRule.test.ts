@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnoseTest } from "../testSupport.js";
+import { baseFixtures, checkTestText, diagnoseTest } from "../testSupport.js";
 
 describe("TestStepsRule", () => {
   it("reports unknown intents, actions and rules, with suggestions", () => {
@@ -23,6 +23,22 @@ describe("TestStepsRule", () => {
         `case "x" {\n  session bot intent filing\n  expect deny approve report by reviewing\n}`,
       ),
     ).toEqual([]);
+  });
+
+  it("reports an unknown fixture with a suggestion, and roots in test values", () => {
+    const { diagnostics } = checkTestText(
+      `${baseFixtures}case "x" {\n  session bot intent filing\n  expect allow read reprot\n  expect allow read resource\n}\n`,
+    );
+    expect(
+      diagnostics.map((d) => [d.code, d.source.slice(d.span), d.help]),
+    ).toEqual([
+      ["AGP2009", "reprot", "did you mean `report`?"],
+      [
+        "AGP2009",
+        "resource",
+        "test values are literals, fixtures, labels, intents and actions",
+      ],
+    ]);
   });
 
   it("reports a request on something that is not a resource", () => {
