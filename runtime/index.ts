@@ -19,3 +19,5 @@ export type { GrantClaims, Signer, TokenKey } from "./tokens.js";
 export { memoryStore, MemoryStore } from "./stores/memory.js";
 export { entityKey } from "./stores/store.js";
 export type * from "./stores/store.js";
+export { sqliteStore, SqliteStore } from "./stores/sqlite.js";
+export type { SqliteStoreOptions } from "./stores/sqlite.js";
