@@ -11,6 +11,7 @@ import type {
   EntityRef,
   Facts,
   MonitorConsequence,
+  RuleMetadata,
   RuleTrace,
 } from "./contract.js";
 import { resolveEntity } from "./entities.js";
@@ -30,6 +31,15 @@ export function attributesOf<T>(
   expectedType: string | readonly string[],
 ): T {
   return resolveEntity(lookup, ref, expectedType) as unknown as T;
+}
+
+/** Where a check records each condition's value for `explain`; null on the hot path. */
+export type Trace = boolean[] | null;
+
+/** Records one condition's value when tracing, and returns it (so `&&` still short-circuits). */
+export function step(trace: Trace, value: boolean): boolean {
+  if (trace !== null) trace.push(value);
+  return value;
 }
 
 /** A value the checker proved present (under a `has` guard); absent anyway means a bug, and denies. */
@@ -70,6 +80,20 @@ export function separatedFrom(
 // ---------------------------------------------------------------------------------------
 // Decisions
 // ---------------------------------------------------------------------------------------
+
+/** The metadata of one rule, built compactly by generated modules (one line per rule). */
+export function ruleMetadata(
+  file: string,
+  name: string,
+  kind: RuleMetadata["kind"],
+  actions: readonly string[] | "*",
+  resourceType: string | null,
+  reason: string | null,
+  grantSeconds: number | null,
+  [start, end, line, column]: readonly [number, number, number, number],
+): RuleMetadata {
+  return { name, kind, actions, resourceType, reason, grantSeconds, location: { file, start, end, line, column } };
+}
 
 /** The rules that applied to one request so far; allocated when the first one applies. */
 export interface Verdicts {
@@ -205,6 +229,17 @@ export interface TraceEntry {
     facts: Facts,
     trace: boolean[] | null,
   ): boolean;
+}
+
+/** A trace entry, built compactly by generated modules (one line per rule). */
+export function traceEntry(
+  rule: string,
+  kind: TraceEntry["kind"],
+  resourceTypes: readonly string[],
+  conditions: readonly string[],
+  check: TraceEntry["check"],
+): TraceEntry {
+  return { rule, kind, resourceTypes, conditions, check };
 }
 
 /** How each entry fared for one request: applied or not, each condition's value, or the error. */

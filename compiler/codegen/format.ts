@@ -6,8 +6,9 @@ import * as prettier from "prettier";
 
 /** The pinned prettier options of generated code. */
 export const pinnedPrettierOptions: prettier.Options = {
-  parser: "typescript",
-  printWidth: 100,
+  // babel-ts prints TypeScript like the typescript parser and parses it about twice as fast.
+  parser: "babel-ts",
+  printWidth: 120,
   tabWidth: 2,
   useTabs: false,
   semi: true,

@@ -23,7 +23,7 @@ export function emitChecks(context: EmitContext, expressions: ExpressionEmitter,
   return decls
     .map((info) => {
       const resourceType = narrowResource(context, info.resourceTypes) ?? "Resource";
-      const signature = `function ${info.checkFunction}(request: Request, resource: ${resourceType}, facts: ${facts}, trace: boolean[] | null): boolean`;
+      const signature = `function ${info.checkFunction}(request: Request, resource: ${resourceType}, facts: ${facts}, trace: ${imports.type("Trace")}): boolean`;
       const span = `// @agp-span ${info.decl.span.start}:${info.decl.span.end}`;
       const doc = `/** Whether ${info.kind === "monitor" ? "monitor" : info.kind === "separate" ? "separation" : "rule"} \`${info.name}\` applies. */`;
       let body: string;
@@ -31,21 +31,14 @@ export function emitChecks(context: EmitContext, expressions: ExpressionEmitter,
         const index = separations.indexOf(info);
         const key = namedIdentifier("key", info.name);
         const policyRequest = `request as unknown as ${imports.type("PolicyRequest")}`;
-        body = `const holds = ${imports.value("separatedFrom")}(facts.separatedActions(${index}, ${key}(request, resource), ${policyRequest}), request.action);
-trace?.push(holds);
-return holds;`;
+        body = `return ${imports.value("step")}(trace, ${imports.value("separatedFrom")}(facts.separatedActions(${index}, ${key}(request, resource), ${policyRequest}), request.action));`;
       } else if (info.conditions.length === 0) {
         body = "return true;";
       } else {
         const scope = { request: "request", resource: "resource", event: undefined };
-        body = info.conditions
-          .map((condition, index) => {
-            const code = expressions.condition(condition, scope);
-            const last = index === info.conditions.length - 1;
-            const assign = index === 0 ? `let holds: boolean = ${code};` : `holds = ${code};`;
-            return `${assign}\ntrace?.push(holds);\n${last ? "return holds;" : "if (!holds) return false;"}`;
-          })
-          .join("\n");
+        const step = imports.value("step");
+        const steps = info.conditions.map((condition) => `${step}(trace, ${expressions.condition(condition, scope)})`);
+        body = `return ${steps.join(" && ")};`;
       }
       return `${span}\n${doc}\n${signature} {\n${body}\n}`;
     })
@@ -121,34 +114,47 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
       if (types.length >= actionTypes.length) return invoke;
       return `(${types.map((type) => `resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${invoke}`;
     };
-    const guarded = (info: DeclInfo, statement: string): string =>
-      `try {\n  if (${call(info)}) ${statement}\n} catch (error) {\n  return ${imports.value("evaluationFailure")}(${stringLiteral(info.name)}, error);\n}`;
+    // INVARIANT: `rule` names the check being evaluated, so an error denies naming it.
+    const body: string[] = [];
     for (const info of applying) {
       if (info.kind === "allow") continue;
       const reason = stringLiteral(decisionReason(info));
-      if (info.kind === "monitor") {
-        lines.push(
-          guarded(info, `denied = ${imports.value("addMonitorVerdict")}(denied, ${stringLiteral(info.name)}, ${reason}, ${namedIdentifier("consequences", info.name)});`),
-        );
-      } else {
-        lines.push(guarded(info, `denied = ${imports.value("addVerdict")}(denied, ${stringLiteral(info.name)}, ${reason});`));
-      }
+      const name = stringLiteral(info.name);
+      const verdict =
+        info.kind === "monitor"
+          ? `denied = ${imports.value("addMonitorVerdict")}(denied, ${name}, ${reason}, ${namedIdentifier("consequences", info.name)});`
+          : `denied = ${imports.value("addVerdict")}(denied, ${name}, ${reason});`;
+      body.push(`rule = ${name};`, `if (${call(info)}) ${verdict}`);
     }
-    lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
     const allows = applying.filter((info) => info.kind === "allow");
-    if (allows.length === 0) lines.push(`return ${imports.value("defaultDeny")};`);
-    else lines.push(`let allowed: ${verdicts} | null = null;`);
+    const allowBody: string[] = [];
     for (const info of allows) {
       if (info.decl.kind !== "RuleDecl") continue;
       const seconds = info.decl.grant ? info.decl.grant.milliseconds / 1000 : undefined;
       const ttl = seconds === undefined ? "defaultGrantSeconds" : numberLiteral(seconds);
-      lines.push(
-        guarded(info, `allowed = ${imports.value("addVerdict")}(allowed, ${stringLiteral(info.name)}, ${stringLiteral(decisionReason(info))}, ${ttl});`),
+      const name = stringLiteral(info.name);
+      allowBody.push(
+        `rule = ${name};`,
+        `if (${call(info)}) allowed = ${imports.value("addVerdict")}(allowed, ${name}, ${stringLiteral(decisionReason(info))}, ${ttl});`,
       );
     }
-    if (allows.length > 0) {
-      lines.push(`return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`);
+    if (body.length > 0 || allowBody.length > 0) {
+      lines.push(`let rule = "";`);
+      if (allowBody.length > 0) lines.push(`let allowed: ${verdicts} | null = null;`);
+      lines.push(`try {
+${body.join("\n")}
+${body.length > 0 ? `if (denied !== null) return ${imports.value("denyDecision")}(denied);` : ""}
+${allowBody.join("\n")}
+} catch (error) {
+  return ${imports.value("evaluationFailure")}(rule, error);
+}`);
     }
+    if (body.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
+    lines.push(
+      allowBody.length > 0
+        ? `return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`
+        : `return ${imports.value("defaultDeny")};`,
+    );
     parts.push(`/** The decision for action \`${action.name}\`: only its own rules run. */
 function ${fn}(request: Request, facts: ${facts}): ${decision} {
 ${lines.join("\n")}

@@ -15,13 +15,14 @@ export function emitExplain(context: EmitContext, decls: readonly DeclInfo[]): s
   const parts: string[] = [];
   for (const info of decls) {
     const texts = conditionTexts(context, info).map(stringLiteral);
-    parts.push(`const ${namedIdentifier("entry", info.name)}: ${entryType} = {
-  rule: ${stringLiteral(info.name)},
-  kind: ${stringLiteral(info.kind)},
-  resourceTypes: [${info.resourceTypes.map(stringLiteral).join(", ")}],
-  conditions: [${texts.join(", ")}],
-  check: ${info.checkFunction},
-};`);
+    const args = [
+      stringLiteral(info.name),
+      stringLiteral(info.kind),
+      `[${info.resourceTypes.map(stringLiteral).join(", ")}]`,
+      `[${texts.join(", ")}]`,
+      info.checkFunction,
+    ];
+    parts.push(`const ${namedIdentifier("entry", info.name)}: ${entryType} = ${imports.value("traceEntry")}(${args.join(", ")});`);
   }
   const hasIntents = policy.intents.size > 0;
   const table = [...policy.actions.values()].map((action) => {

@@ -36,6 +36,7 @@ export const actions: Readonly<Record<string, readonly string[]>> = {\n${actions
   parts.push(`/** Each declared intent and its scope. */
 export const intents: Readonly<Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>> = {\n${intents.join(",\n")}\n};`);
   parts.push(`/** The agent types (the principal types). */\nexport const agentTypes: readonly string[] = ${list(agentTypeNames(context))};`);
+  parts.push(`/** The policy file, as rule locations name it. */\nconst SOURCE_FILE: string = ${stringLiteral(context.sourcePath)};`);
   const entries = decls.map((info) => ruleMetadata(context, info));
   parts.push(`/** Every rule, separation and monitor, in source order. */
 export const rules: readonly ${context.imports.type("RuleMetadata")}[] = [\n${entries.join(",\n")}\n];`);
@@ -48,15 +49,18 @@ function ruleMetadata(context: EmitContext, info: DeclInfo): string {
   const actions = actionsOf(decl);
   const resourceType = decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
   const grant = decl.kind === "RuleDecl" && decl.effect === "allow" && decl.grant ? numberLiteral(decl.grant.milliseconds / 1000) : "null";
-  return `{
-  name: ${stringLiteral(info.name)},
-  kind: ${stringLiteral(info.kind)},
-  actions: ${actions === "*" ? `"*"` : list(actions)},
-  resourceType: ${resourceType === undefined ? "null" : stringLiteral(resourceType)},
-  reason: ${declaredReason(decl) === undefined ? "null" : stringLiteral(declaredReason(decl) ?? "")},
-  grantSeconds: ${grant},
-  location: { file: ${stringLiteral(context.sourcePath)}, start: ${decl.span.start}, end: ${decl.span.end}, line: ${start.line}, column: ${start.column} },
-}`;
+  const reason = declaredReason(decl);
+  const args = [
+    "SOURCE_FILE",
+    stringLiteral(info.name),
+    stringLiteral(info.kind),
+    actions === "*" ? `"*"` : list(actions),
+    resourceType === undefined ? "null" : stringLiteral(resourceType),
+    reason === undefined ? "null" : stringLiteral(reason),
+    grant,
+    `[${decl.span.start}, ${decl.span.end}, ${start.line}, ${start.column}]`,
+  ];
+  return `${context.imports.value("ruleMetadata")}(${args.join(", ")})`;
 }
 
 function actionsOf(decl: RuleDecl | SeparateDecl | MonitorDecl): readonly string[] | "*" {

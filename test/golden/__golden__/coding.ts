@@ -27,13 +27,17 @@ import {
   present,
   recordSchemaOf,
   refusal,
+  ruleMetadata,
   separatedFrom,
   startsWith,
+  step,
   timeOf,
   toPolicyRequest,
   traceEntries,
+  traceEntry,
   undeclaredAction,
   weekdayOf,
+  zDuration,
   zEntity,
   zEntityRef,
   zTime,
@@ -51,6 +55,7 @@ import type {
   RuleMetadata,
   RuleTrace,
   SeparationSpec,
+  Trace,
   TraceEntry,
   Verdicts,
 } from "agp/stdlib";
@@ -89,6 +94,7 @@ export interface Repository {
   readonly label: Label;
   readonly frozen: boolean;
   readonly last_deployed?: number | undefined;
+  readonly cooldown: number;
 }
 
 /** `resource Secret` */
@@ -99,6 +105,7 @@ export interface Secret {
   readonly team: string;
   readonly environment: string;
   readonly label: Label;
+  readonly rotated_at: number;
 }
 
 /** The request's `env`: the policy's `context`. */
@@ -141,8 +148,7 @@ export interface Event {
 export const policyName: string = "coding";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string =
-  "sha256:d26bf89bf462df8622afc390a4df07606e1aca3f15f2a869d1c1d3b3de63a7e8";
+export const sourceHash: string = "sha256:b703dbe9b5ad7aa1de3bb4715be7707f4b619ec692e1edf51b3aeafa5ebed258";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -166,292 +172,138 @@ export const actions: Readonly<Record<string, readonly string[]>> = {
 
 /** Each declared intent and its scope. */
 export const intents: Readonly<
-  Record<
-    string,
-    {
-      readonly description: string;
-      readonly actions: readonly string[];
-      readonly max: string | null;
-    }
-  >
+  Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>
 > = {
-  summarize: {
-    description: "Summarize a codebase or a change",
-    actions: ["read"],
-    max: "internal",
-  },
-  develop: {
-    description: "Implement a change on a branch",
-    actions: ["read", "write"],
-    max: "confidential",
-  },
-  release: {
-    description: "Prepare and ship a release",
-    actions: ["read", "write", "deploy"],
-    max: null,
-  },
+  summarize: { description: "Summarize a codebase or a change", actions: ["read"], max: "internal" },
+  develop: { description: "Implement a change on a branch", actions: ["read", "write"], max: "confidential" },
+  release: { description: "Prepare and ship a release", actions: ["read", "write", "deploy"], max: null },
 };
 
 /** The agent types (the principal types). */
 export const agentTypes: readonly string[] = ["CodingAgent"];
 
+/** The policy file, as rule locations name it. */
+const SOURCE_FILE: string = "examples/coding-agent/coding.agp";
+
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  {
-    name: "read_code",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "Repository",
-    reason: null,
-    grantSeconds: 1800,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 2119,
-      end: 2245,
-      line: 48,
-      column: 1,
-    },
-  },
-  {
-    name: "write_work_branches",
-    kind: "allow",
-    actions: ["write"],
-    resourceType: "Repository",
-    reason: null,
-    grantSeconds: 600,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 2339,
-      end: 2528,
-      line: 53,
-      column: 1,
-    },
-  },
-  {
-    name: "write_release_branches",
-    kind: "allow",
-    actions: ["write"],
-    resourceType: "Repository",
-    reason: null,
-    grantSeconds: 600,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 2614,
-      end: 2774,
-      line: 59,
-      column: 1,
-    },
-  },
-  {
-    name: "deploy_releases",
-    kind: "allow",
-    actions: ["deploy"],
-    resourceType: "Repository",
-    reason: null,
-    grantSeconds: 300,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 2981,
-      end: 3166,
-      line: 66,
-      column: 1,
-    },
-  },
-  {
-    name: "read_team_secrets",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "Secret",
-    reason: null,
-    grantSeconds: 300,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 3222,
-      end: 3364,
-      line: 73,
-      column: 1,
-    },
-  },
-  {
-    name: "read_production_secrets",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "Secret",
-    reason: null,
-    grantSeconds: 120,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 3448,
-      end: 3636,
-      line: 78,
-      column: 1,
-    },
-  },
-  {
-    name: "off_network",
-    kind: "deny",
-    actions: ["read"],
-    resourceType: null,
-    reason: "confidential code and secrets are read from the corporate network only",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 3816,
-      end: 4049,
-      line: 88,
-      column: 1,
-    },
-  },
-  {
-    name: "unmanaged_device",
-    kind: "deny",
-    actions: ["write", "deploy"],
-    resourceType: null,
-    reason: "writes and deploys need a managed device",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4116,
-      end: 4251,
-      line: 94,
-      column: 1,
-    },
-  },
-  {
-    name: "preview_models",
-    kind: "deny",
-    actions: ["write", "deploy"],
-    resourceType: null,
-    reason: "preview models cannot change code",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4316,
-      end: 4444,
-      line: 98,
-      column: 1,
-    },
-  },
-  {
-    name: "frozen_repository",
-    kind: "deny",
-    actions: ["write", "deploy"],
-    resourceType: "Repository",
-    reason: "the repository is frozen by its team",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4446,
-      end: 4566,
-      line: 101,
-      column: 1,
-    },
-  },
-  {
-    name: "weekend_freeze",
-    kind: "deny",
-    actions: ["write", "deploy"],
-    resourceType: null,
-    reason: "weekend change freeze",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4657,
-      end: 4770,
-      line: 105,
-      column: 1,
-    },
-  },
-  {
-    name: "friday_deploys",
-    kind: "deny",
-    actions: ["deploy"],
-    resourceType: null,
-    reason: "no deploys after 16:00 on Fridays",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4772,
-      end: 4935,
-      line: 108,
-      column: 1,
-    },
-  },
-  {
-    name: "year_end_freeze",
-    kind: "deny",
-    actions: ["deploy"],
-    resourceType: null,
-    reason: "year-end change freeze",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 4937,
-      end: 5089,
-      line: 112,
-      column: 1,
-    },
-  },
-  {
-    name: "deploy_cooldown",
-    kind: "deny",
-    actions: ["deploy"],
-    resourceType: null,
-    reason: "this repository was deployed less than 15 minutes ago",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 5157,
-      end: 5327,
-      line: 117,
-      column: 1,
-    },
-  },
-  {
-    name: "deploy_rate",
-    kind: "deny",
-    actions: ["deploy"],
-    resourceType: null,
-    reason: "at most three deploys an hour per agent",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 5416,
-      end: 5557,
-      line: 122,
-      column: 1,
-    },
-  },
-  {
-    name: "write_deploy",
-    kind: "separate",
-    actions: ["write", "deploy"],
-    resourceType: "Repository",
-    reason: "whoever changed a repository cannot deploy it",
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 5759,
-      end: 5890,
-      line: 129,
-      column: 1,
-    },
-  },
-  {
-    name: "secrets_while_summarizing",
-    kind: "monitor",
-    actions: ["read"],
-    resourceType: null,
-    reason: null,
-    grantSeconds: null,
-    location: {
-      file: "examples/coding-agent/coding.agp",
-      start: 6110,
-      end: 6279,
-      line: 136,
-      column: 1,
-    },
-  },
+  ruleMetadata(SOURCE_FILE, "read_code", "allow", ["read"], "Repository", null, 1800, [2213, 2339, 55, 1]),
+  ruleMetadata(SOURCE_FILE, "write_work_branches", "allow", ["write"], "Repository", null, 600, [2433, 2622, 60, 1]),
+  ruleMetadata(SOURCE_FILE, "write_release_branches", "allow", ["write"], "Repository", null, 600, [2708, 2868, 66, 1]),
+  ruleMetadata(SOURCE_FILE, "deploy_releases", "allow", ["deploy"], "Repository", null, 300, [3075, 3260, 73, 1]),
+  ruleMetadata(SOURCE_FILE, "read_team_secrets", "allow", ["read"], "Secret", null, null, [3352, 3483, 80, 1]),
+  ruleMetadata(SOURCE_FILE, "read_production_secrets", "allow", ["read"], "Secret", null, 120, [3567, 3755, 84, 1]),
+  ruleMetadata(
+    SOURCE_FILE,
+    "off_network",
+    "deny",
+    ["read"],
+    null,
+    "confidential code and secrets are read from the corporate network only",
+    null,
+    [3935, 4168, 94, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "unmanaged_device",
+    "deny",
+    ["write", "deploy"],
+    null,
+    "writes and deploys need a managed device",
+    null,
+    [4235, 4370, 100, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "preview_models",
+    "deny",
+    ["write", "deploy"],
+    null,
+    "preview models cannot change code",
+    null,
+    [4435, 4563, 104, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "frozen_repository",
+    "deny",
+    ["write", "deploy"],
+    "Repository",
+    "the repository is frozen by its team",
+    null,
+    [4565, 4685, 107, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "weekend_freeze",
+    "deny",
+    ["write", "deploy"],
+    null,
+    "weekend change freeze",
+    null,
+    [4776, 4889, 111, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "friday_deploys",
+    "deny",
+    ["deploy"],
+    null,
+    "no deploys after 16:00 on Fridays",
+    null,
+    [4891, 5054, 114, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "year_end_freeze",
+    "deny",
+    ["deploy"],
+    null,
+    "year-end change freeze",
+    null,
+    [5056, 5208, 118, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "deploy_cooldown",
+    "deny",
+    ["deploy"],
+    null,
+    "this repository was deployed too recently",
+    null,
+    [5300, 5472, 123, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "stale_secret",
+    "deny",
+    ["read"],
+    "Secret",
+    "the secret was not rotated for 90 days; rotate it first",
+    null,
+    [5545, 5686, 128, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "deploy_rate",
+    "deny",
+    ["deploy"],
+    null,
+    "at most three deploys an hour per agent",
+    null,
+    [5775, 5916, 132, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "write_deploy",
+    "separate",
+    ["write", "deploy"],
+    "Repository",
+    "whoever changed a repository cannot deploy it",
+    null,
+    [6118, 6249, 139, 1],
+  ),
+  ruleMetadata(SOURCE_FILE, "secrets_while_summarizing", "monitor", ["read"], null, null, null, [6469, 6638, 146, 1]),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "secret"]);
@@ -483,6 +335,7 @@ const schema$Repository = z.strictObject({
   label: labelSchema,
   frozen: z.boolean(),
   last_deployed: zTime().optional(),
+  cooldown: zDuration(),
 });
 
 const schema$Secret = z.strictObject({
@@ -492,6 +345,7 @@ const schema$Secret = z.strictObject({
   team: z.string(),
   environment: z.string(),
   label: labelSchema,
+  rotated_at: zTime(),
 });
 
 const RECORD_SCHEMAS: ReadonlyMap<string, z.ZodType<EntityRecord, unknown>> = new Map<
@@ -523,18 +377,13 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
       session: z.string(),
       at: zTime(),
       env: envSchema,
-      entities: z
-        .array(zEntity(["User", "CodingAgent", "Repository", "Secret"], recordSchema))
-        .optional(),
+      entities: z.array(zEntity(["User", "CodingAgent", "Repository", "Secret"], recordSchema)).optional(),
     })
     .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: [] })),
 );
 
 /** Validates a principal (an agent record) for opening a session. */
-export const principalSchema: z.ZodType<EntityRecord, unknown> = zEntity(
-  ["CodingAgent"],
-  recordSchema,
-);
+export const principalSchema: z.ZodType<EntityRecord, unknown> = zEntity(["CodingAgent"], recordSchema);
 
 /** Proves that the context schema outputs `Env`. */
 const envSchemaOutputsEnv: z.core.$ZodType<Env> = envSchema;
@@ -579,299 +428,169 @@ export const separations: readonly SeparationSpec[] = [
   },
 ];
 
-// @agp-span 2119:2245
+// @agp-span 2213:2339
 /** Whether rule `read_code` applies. */
-function check$read_code(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
+function check$read_code(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
     listContains(
       attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
       resource["team"],
-    ) || resource["label"] === "public";
-  trace?.push(holds);
-  return holds;
+    ) || resource["label"] === "public",
+  );
 }
 
-// @agp-span 2339:2528
+// @agp-span 2433:2622
 /** Whether rule `write_work_branches` applies. */
-function check$write_work_branches(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = listContains(
-    attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
-    resource["team"],
+function check$write_work_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(
+      trace,
+      listContains(
+        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
+        resource["team"],
+      ),
+    ) && step(trace, startsWith(request.env["branch"], "feature/") || startsWith(request.env["branch"], "fix/"))
   );
-  trace?.push(holds);
-  if (!holds) return false;
-  holds =
-    startsWith(request.env["branch"], "feature/") || startsWith(request.env["branch"], "fix/");
-  trace?.push(holds);
-  return holds;
 }
 
-// @agp-span 2614:2774
+// @agp-span 2708:2868
 /** Whether rule `write_release_branches` applies. */
-function check$write_release_branches(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.intent === "release";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = startsWith(request.env["branch"], "release/");
-  trace?.push(holds);
-  return holds;
+function check$write_release_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, request.intent === "release") &&
+    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"]) &&
+    step(trace, startsWith(request.env["branch"], "release/"))
+  );
 }
 
-// @agp-span 2981:3166
+// @agp-span 3075:3260
 /** Whether rule `deploy_releases` applies. */
-function check$deploy_releases(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = attributesOf<User>(
-    request.entities,
-    request.principal["onBehalfOf"],
-    "User",
-  )["releaser"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = request.env["ci"] !== undefined;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = present(request.env["ci"], "env.ci")["pipeline"] === "release";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = startsWith(request.env["branch"], "release/");
-  trace?.push(holds);
-  return holds;
+function check$deploy_releases(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"]) &&
+    step(trace, request.env["ci"] !== undefined) &&
+    step(trace, present(request.env["ci"], "env.ci")["pipeline"] === "release") &&
+    step(trace, startsWith(request.env["branch"], "release/"))
+  );
 }
 
-// @agp-span 3222:3364
+// @agp-span 3352:3483
 /** Whether rule `read_team_secrets` applies. */
-function check$read_team_secrets(
-  request: Request,
-  resource: Secret,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = listContains(
-    attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
-    resource["team"],
+function check$read_team_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
+  return (
+    step(
+      trace,
+      listContains(
+        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
+        resource["team"],
+      ),
+    ) && step(trace, !(resource["environment"] === "production"))
   );
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !(resource["environment"] === "production");
-  trace?.push(holds);
-  return holds;
 }
 
-// @agp-span 3448:3636
+// @agp-span 3567:3755
 /** Whether rule `read_production_secrets` applies. */
-function check$read_production_secrets(
-  request: Request,
-  resource: Secret,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = resource["environment"] === "production";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = request.env["ci"] !== undefined;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = present(request.env["ci"], "env.ci")["pipeline"] === "release";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"];
-  trace?.push(holds);
-  return holds;
+function check$read_production_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, resource["environment"] === "production") &&
+    step(trace, request.env["ci"] !== undefined) &&
+    step(trace, present(request.env["ci"], "env.ci")["pipeline"] === "release") &&
+    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"])
+  );
 }
 
-// @agp-span 3816:4049
+// @agp-span 3935:4168
 /** Whether rule `off_network` applies. */
-function check$off_network(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = labelRank(LABEL_RANKS, resource["label"]) >= 2;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !(
-    cidrMatch(request.env["ip"], "10.0.0.0/8") ||
-    cidrMatch(request.env["ip"], "fd12:3456:789a::/48")
+function check$off_network(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 2) &&
+    step(trace, !(cidrMatch(request.env["ip"], "10.0.0.0/8") || cidrMatch(request.env["ip"], "fd12:3456:789a::/48")))
   );
-  trace?.push(holds);
-  return holds;
 }
 
-// @agp-span 4116:4251
+// @agp-span 4235:4370
 /** Whether rule `unmanaged_device` applies. */
-function check$unmanaged_device(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = !request.env["device"]["managed"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !(request.env["ci"] !== undefined);
-  trace?.push(holds);
-  return holds;
+function check$unmanaged_device(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(trace, !request.env["device"]["managed"]) && step(trace, !(request.env["ci"] !== undefined));
 }
 
-// @agp-span 4316:4444
+// @agp-span 4435:4563
 /** Whether rule `preview_models` applies. */
-function check$preview_models(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = contains(lower(request.principal["model"]), "preview");
-  trace?.push(holds);
-  return holds;
+function check$preview_models(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(trace, contains(lower(request.principal["model"]), "preview"));
 }
 
-// @agp-span 4446:4566
+// @agp-span 4565:4685
 /** Whether rule `frozen_repository` applies. */
-function check$frozen_repository(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = resource["frozen"];
-  trace?.push(holds);
-  return holds;
+function check$frozen_repository(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(trace, resource["frozen"]);
 }
 
-// @agp-span 4657:4770
+// @agp-span 4776:4889
 /** Whether rule `weekend_freeze` applies. */
-function check$weekend_freeze(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = weekdayOf(request.env["now"], "Europe/Paris") >= 6;
-  trace?.push(holds);
-  return holds;
+function check$weekend_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(trace, weekdayOf(request.env["now"], "Europe/Paris") >= 6);
 }
 
-// @agp-span 4772:4935
+// @agp-span 4891:5054
 /** Whether rule `friday_deploys` applies. */
-function check$friday_deploys(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = weekdayOf(request.env["now"], "Europe/Paris") === 5;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = hourOf(request.env["now"], "Europe/Paris") >= 16;
-  trace?.push(holds);
-  return holds;
-}
-
-// @agp-span 4937:5089
-/** Whether rule `year_end_freeze` applies. */
-function check$year_end_freeze(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.env["now"] >= timeOf("2026-12-21T00:00:00Z");
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = request.env["now"] < timeOf("2027-01-04T00:00:00Z");
-  trace?.push(holds);
-  return holds;
-}
-
-// @agp-span 5157:5327
-/** Whether rule `deploy_cooldown` applies. */
-function check$deploy_cooldown(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = resource["last_deployed"] !== undefined;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds =
-    request.env["now"] - present(resource["last_deployed"], "resource.last_deployed") < 900000;
-  trace?.push(holds);
-  return holds;
-}
-
-// @agp-span 5416:5557
-/** Whether rule `deploy_rate` applies. */
-function check$deploy_rate(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = facts.count(0, request as unknown as PolicyRequest) >= 3;
-  trace?.push(holds);
-  return holds;
-}
-
-// @agp-span 5759:5890
-/** Whether separation `write_deploy` applies. */
-function check$write_deploy(
-  request: Request,
-  resource: Repository,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  const holds = separatedFrom(
-    facts.separatedActions(
-      0,
-      key$write_deploy(request, resource),
-      request as unknown as PolicyRequest,
-    ),
-    request.action,
+function check$friday_deploys(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, weekdayOf(request.env["now"], "Europe/Paris") === 5) &&
+    step(trace, hourOf(request.env["now"], "Europe/Paris") >= 16)
   );
-  trace?.push(holds);
-  return holds;
 }
 
-// @agp-span 6110:6279
+// @agp-span 5056:5208
+/** Whether rule `year_end_freeze` applies. */
+function check$year_end_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, request.env["now"] >= timeOf("2026-12-21T00:00:00Z")) &&
+    step(trace, request.env["now"] < timeOf("2027-01-04T00:00:00Z"))
+  );
+}
+
+// @agp-span 5300:5472
+/** Whether rule `deploy_cooldown` applies. */
+function check$deploy_cooldown(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, resource["last_deployed"] !== undefined) &&
+    step(
+      trace,
+      request.env["now"] < present(resource["last_deployed"], "resource.last_deployed") + resource["cooldown"],
+    )
+  );
+}
+
+// @agp-span 5545:5686
+/** Whether rule `stale_secret` applies. */
+function check$stale_secret(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
+  return step(trace, request.env["now"] - resource["rotated_at"] > 7776000000);
+}
+
+// @agp-span 5775:5916
+/** Whether rule `deploy_rate` applies. */
+function check$deploy_rate(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 3);
+}
+
+// @agp-span 6118:6249
+/** Whether separation `write_deploy` applies. */
+function check$write_deploy(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
+    separatedFrom(
+      facts.separatedActions(0, key$write_deploy(request, resource), request as unknown as PolicyRequest),
+      request.action,
+    ),
+  );
+}
+
+// @agp-span 6469:6638
 /** Whether monitor `secrets_while_summarizing` applies. */
-function check$secrets_while_summarizing(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.intent === "summarize";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = labelRank(LABEL_RANKS, resource["label"]) >= 3;
-  trace?.push(holds);
-  return holds;
+function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3);
 }
 
 /** Each intent's `max` label. */
@@ -888,11 +607,7 @@ function resourceRank(resource: Resource): number {
 }
 
 /** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(
-  request: Request,
-  resource: Resource,
-  allowingIntents: ReadonlySet<string>,
-): string | null {
+function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
   if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
   const max = INTENT_MAX.get(request.intent);
   if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
@@ -903,11 +618,7 @@ function intentScope(
 
 const consequences$secrets_while_summarizing: readonly MonitorConsequence[] = [
   { type: "revoke", monitor: "secrets_while_summarizing" },
-  {
-    type: "review",
-    monitor: "secrets_while_summarizing",
-    reason: "reached for a production secret while summarizing",
-  },
+  { type: "review", monitor: "secrets_while_summarizing", reason: "reached for a production secret while summarizing" },
 ];
 
 const intents$read: ReadonlySet<string> = new Set<string>(["summarize", "develop", "release"]);
@@ -922,17 +633,20 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
+  let rule = "";
+  let allowed: Verdicts | null = null;
   try {
+    rule = "off_network";
     if (check$off_network(request, resource, facts, null))
       denied = addVerdict(
         denied,
         "off_network",
         "confidential code and secrets are read from the corporate network only",
       );
-  } catch (error) {
-    return evaluationFailure("off_network", error);
-  }
-  try {
+    rule = "stale_secret";
+    if (resource.type === "Secret" && check$stale_secret(request, resource, facts, null))
+      denied = addVerdict(denied, "stale_secret", "the secret was not rotated for 90 days; rotate it first");
+    rule = "secrets_while_summarizing";
     if (check$secrets_while_summarizing(request, resource, facts, null))
       denied = addMonitorVerdict(
         denied,
@@ -940,38 +654,18 @@ function decide$read(request: Request, facts: Facts): Decision {
         "reached for a production secret while summarizing",
         consequences$secrets_while_summarizing,
       );
-  } catch (error) {
-    return evaluationFailure("secrets_while_summarizing", error);
-  }
-  if (denied !== null) return denyDecision(denied);
-  let allowed: Verdicts | null = null;
-  try {
+    if (denied !== null) return denyDecision(denied);
+    rule = "read_code";
     if (resource.type === "Repository" && check$read_code(request, resource, facts, null))
       allowed = addVerdict(allowed, "read_code", "allowed by rule `read_code`", 1800);
-  } catch (error) {
-    return evaluationFailure("read_code", error);
-  }
-  try {
+    rule = "read_team_secrets";
     if (resource.type === "Secret" && check$read_team_secrets(request, resource, facts, null))
-      allowed = addVerdict(
-        allowed,
-        "read_team_secrets",
-        "allowed by rule `read_team_secrets`",
-        300,
-      );
-  } catch (error) {
-    return evaluationFailure("read_team_secrets", error);
-  }
-  try {
+      allowed = addVerdict(allowed, "read_team_secrets", "allowed by rule `read_team_secrets`", defaultGrantSeconds);
+    rule = "read_production_secrets";
     if (resource.type === "Secret" && check$read_production_secrets(request, resource, facts, null))
-      allowed = addVerdict(
-        allowed,
-        "read_production_secrets",
-        "allowed by rule `read_production_secrets`",
-        120,
-      );
+      allowed = addVerdict(allowed, "read_production_secrets", "allowed by rule `read_production_secrets`", 120);
   } catch (error) {
-    return evaluationFailure("read_production_secrets", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -981,8 +675,7 @@ const intents$write: ReadonlySet<string> = new Set<string>(["develop", "release"
 /** The decision for action `write`: only its own rules run. */
 function decide$write(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  if (resource.type !== "Repository")
-    return refusal(undeclaredAction(request.action, resource.type));
+  if (resource.type !== "Repository") return refusal(undeclaredAction(request.action, resource.type));
   let denied: Verdicts | null = null;
   try {
     const refusedBy = intentScope(request, resource, intents$write);
@@ -990,59 +683,33 @@ function decide$write(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$unmanaged_device(request, resource, facts, null))
-      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
-  } catch (error) {
-    return evaluationFailure("unmanaged_device", error);
-  }
-  try {
-    if (check$preview_models(request, resource, facts, null))
-      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
-  } catch (error) {
-    return evaluationFailure("preview_models", error);
-  }
-  try {
-    if (check$frozen_repository(request, resource, facts, null))
-      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
-  } catch (error) {
-    return evaluationFailure("frozen_repository", error);
-  }
-  try {
-    if (check$weekend_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
-  } catch (error) {
-    return evaluationFailure("weekend_freeze", error);
-  }
-  try {
-    if (check$write_deploy(request, resource, facts, null))
-      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
-  } catch (error) {
-    return evaluationFailure("write_deploy", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "unmanaged_device";
+    if (check$unmanaged_device(request, resource, facts, null))
+      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
+    rule = "preview_models";
+    if (check$preview_models(request, resource, facts, null))
+      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
+    rule = "frozen_repository";
+    if (check$frozen_repository(request, resource, facts, null))
+      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
+    rule = "weekend_freeze";
+    if (check$weekend_freeze(request, resource, facts, null))
+      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
+    rule = "write_deploy";
+    if (check$write_deploy(request, resource, facts, null))
+      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
+    if (denied !== null) return denyDecision(denied);
+    rule = "write_work_branches";
     if (check$write_work_branches(request, resource, facts, null))
-      allowed = addVerdict(
-        allowed,
-        "write_work_branches",
-        "allowed by rule `write_work_branches`",
-        600,
-      );
-  } catch (error) {
-    return evaluationFailure("write_work_branches", error);
-  }
-  try {
+      allowed = addVerdict(allowed, "write_work_branches", "allowed by rule `write_work_branches`", 600);
+    rule = "write_release_branches";
     if (check$write_release_branches(request, resource, facts, null))
-      allowed = addVerdict(
-        allowed,
-        "write_release_branches",
-        "allowed by rule `write_release_branches`",
-        600,
-      );
+      allowed = addVerdict(allowed, "write_release_branches", "allowed by rule `write_release_branches`", 600);
   } catch (error) {
-    return evaluationFailure("write_release_branches", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -1052,8 +719,7 @@ const intents$deploy: ReadonlySet<string> = new Set<string>(["release"]);
 /** The decision for action `deploy`: only its own rules run. */
 function decide$deploy(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  if (resource.type !== "Repository")
-    return refusal(undeclaredAction(request.action, resource.type));
+  if (resource.type !== "Repository") return refusal(undeclaredAction(request.action, resource.type));
   let denied: Verdicts | null = null;
   try {
     const refusedBy = intentScope(request, resource, intents$deploy);
@@ -1061,71 +727,42 @@ function decide$deploy(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$unmanaged_device(request, resource, facts, null))
-      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
-  } catch (error) {
-    return evaluationFailure("unmanaged_device", error);
-  }
-  try {
-    if (check$preview_models(request, resource, facts, null))
-      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
-  } catch (error) {
-    return evaluationFailure("preview_models", error);
-  }
-  try {
-    if (check$frozen_repository(request, resource, facts, null))
-      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
-  } catch (error) {
-    return evaluationFailure("frozen_repository", error);
-  }
-  try {
-    if (check$weekend_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
-  } catch (error) {
-    return evaluationFailure("weekend_freeze", error);
-  }
-  try {
-    if (check$friday_deploys(request, resource, facts, null))
-      denied = addVerdict(denied, "friday_deploys", "no deploys after 16:00 on Fridays");
-  } catch (error) {
-    return evaluationFailure("friday_deploys", error);
-  }
-  try {
-    if (check$year_end_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "year_end_freeze", "year-end change freeze");
-  } catch (error) {
-    return evaluationFailure("year_end_freeze", error);
-  }
-  try {
-    if (check$deploy_cooldown(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "deploy_cooldown",
-        "this repository was deployed less than 15 minutes ago",
-      );
-  } catch (error) {
-    return evaluationFailure("deploy_cooldown", error);
-  }
-  try {
-    if (check$deploy_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "deploy_rate", "at most three deploys an hour per agent");
-  } catch (error) {
-    return evaluationFailure("deploy_rate", error);
-  }
-  try {
-    if (check$write_deploy(request, resource, facts, null))
-      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
-  } catch (error) {
-    return evaluationFailure("write_deploy", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "unmanaged_device";
+    if (check$unmanaged_device(request, resource, facts, null))
+      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
+    rule = "preview_models";
+    if (check$preview_models(request, resource, facts, null))
+      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
+    rule = "frozen_repository";
+    if (check$frozen_repository(request, resource, facts, null))
+      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
+    rule = "weekend_freeze";
+    if (check$weekend_freeze(request, resource, facts, null))
+      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
+    rule = "friday_deploys";
+    if (check$friday_deploys(request, resource, facts, null))
+      denied = addVerdict(denied, "friday_deploys", "no deploys after 16:00 on Fridays");
+    rule = "year_end_freeze";
+    if (check$year_end_freeze(request, resource, facts, null))
+      denied = addVerdict(denied, "year_end_freeze", "year-end change freeze");
+    rule = "deploy_cooldown";
+    if (check$deploy_cooldown(request, resource, facts, null))
+      denied = addVerdict(denied, "deploy_cooldown", "this repository was deployed too recently");
+    rule = "deploy_rate";
+    if (check$deploy_rate(request, resource, facts, null))
+      denied = addVerdict(denied, "deploy_rate", "at most three deploys an hour per agent");
+    rule = "write_deploy";
+    if (check$write_deploy(request, resource, facts, null))
+      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
+    if (denied !== null) return denyDecision(denied);
+    rule = "deploy_releases";
     if (check$deploy_releases(request, resource, facts, null))
       allowed = addVerdict(allowed, "deploy_releases", "allowed by rule `deploy_releases`", 300);
   } catch (error) {
-    return evaluationFailure("deploy_releases", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -1153,176 +790,171 @@ export function decide(request: PolicyRequest, facts: Facts): Decision {
   }
 }
 
-const entry$read_code: TraceEntry = {
-  rule: "read_code",
-  kind: "allow",
-  resourceTypes: ["Repository"],
-  conditions: ["resource.team in principal.onBehalfOf.teams or resource.label == public"],
-  check: check$read_code,
-};
+const entry$read_code: TraceEntry = traceEntry(
+  "read_code",
+  "allow",
+  ["Repository"],
+  ["resource.team in principal.onBehalfOf.teams or resource.label == public"],
+  check$read_code,
+);
 
-const entry$write_work_branches: TraceEntry = {
-  rule: "write_work_branches",
-  kind: "allow",
-  resourceTypes: ["Repository"],
-  conditions: [
+const entry$write_work_branches: TraceEntry = traceEntry(
+  "write_work_branches",
+  "allow",
+  ["Repository"],
+  [
     "resource.team in principal.onBehalfOf.teams",
     'starts_with(env.branch, "feature/") or starts_with(env.branch, "fix/")',
   ],
-  check: check$write_work_branches,
-};
+  check$write_work_branches,
+);
 
-const entry$write_release_branches: TraceEntry = {
-  rule: "write_release_branches",
-  kind: "allow",
-  resourceTypes: ["Repository"],
-  conditions: [
-    "intent == release",
-    "principal.onBehalfOf.releaser",
-    'starts_with(env.branch, "release/")',
-  ],
-  check: check$write_release_branches,
-};
+const entry$write_release_branches: TraceEntry = traceEntry(
+  "write_release_branches",
+  "allow",
+  ["Repository"],
+  ["intent == release", "principal.onBehalfOf.releaser", 'starts_with(env.branch, "release/")'],
+  check$write_release_branches,
+);
 
-const entry$deploy_releases: TraceEntry = {
-  rule: "deploy_releases",
-  kind: "allow",
-  resourceTypes: ["Repository"],
-  conditions: [
+const entry$deploy_releases: TraceEntry = traceEntry(
+  "deploy_releases",
+  "allow",
+  ["Repository"],
+  [
     "principal.onBehalfOf.releaser",
     "has env.ci",
     'env.ci.pipeline == "release"',
     'starts_with(env.branch, "release/")',
   ],
-  check: check$deploy_releases,
-};
+  check$deploy_releases,
+);
 
-const entry$read_team_secrets: TraceEntry = {
-  rule: "read_team_secrets",
-  kind: "allow",
-  resourceTypes: ["Secret"],
-  conditions: [
-    "resource.team in principal.onBehalfOf.teams",
-    'resource.environment != "production"',
-  ],
-  check: check$read_team_secrets,
-};
+const entry$read_team_secrets: TraceEntry = traceEntry(
+  "read_team_secrets",
+  "allow",
+  ["Secret"],
+  ["resource.team in principal.onBehalfOf.teams", 'resource.environment != "production"'],
+  check$read_team_secrets,
+);
 
-const entry$read_production_secrets: TraceEntry = {
-  rule: "read_production_secrets",
-  kind: "allow",
-  resourceTypes: ["Secret"],
-  conditions: [
+const entry$read_production_secrets: TraceEntry = traceEntry(
+  "read_production_secrets",
+  "allow",
+  ["Secret"],
+  [
     'resource.environment == "production"',
     "has env.ci",
     'env.ci.pipeline == "release"',
     "principal.onBehalfOf.releaser",
   ],
-  check: check$read_production_secrets,
-};
+  check$read_production_secrets,
+);
 
-const entry$off_network: TraceEntry = {
-  rule: "off_network",
-  kind: "deny",
-  resourceTypes: ["Repository", "Secret"],
-  conditions: [
+const entry$off_network: TraceEntry = traceEntry(
+  "off_network",
+  "deny",
+  ["Repository", "Secret"],
+  [
     "resource.label >= confidential",
     'not (cidr_match(env.ip, "10.0.0.0/8") or cidr_match(env.ip, "fd12:3456:789a::/48"))',
   ],
-  check: check$off_network,
-};
+  check$off_network,
+);
 
-const entry$unmanaged_device: TraceEntry = {
-  rule: "unmanaged_device",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ["not env.device.managed", "not has env.ci"],
-  check: check$unmanaged_device,
-};
+const entry$unmanaged_device: TraceEntry = traceEntry(
+  "unmanaged_device",
+  "deny",
+  ["Repository"],
+  ["not env.device.managed", "not has env.ci"],
+  check$unmanaged_device,
+);
 
-const entry$preview_models: TraceEntry = {
-  rule: "preview_models",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ['contains(lower(principal.model), "preview")'],
-  check: check$preview_models,
-};
+const entry$preview_models: TraceEntry = traceEntry(
+  "preview_models",
+  "deny",
+  ["Repository"],
+  ['contains(lower(principal.model), "preview")'],
+  check$preview_models,
+);
 
-const entry$frozen_repository: TraceEntry = {
-  rule: "frozen_repository",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ["resource.frozen"],
-  check: check$frozen_repository,
-};
+const entry$frozen_repository: TraceEntry = traceEntry(
+  "frozen_repository",
+  "deny",
+  ["Repository"],
+  ["resource.frozen"],
+  check$frozen_repository,
+);
 
-const entry$weekend_freeze: TraceEntry = {
-  rule: "weekend_freeze",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ['weekday_of(env.now, "Europe/Paris") >= 6'],
-  check: check$weekend_freeze,
-};
+const entry$weekend_freeze: TraceEntry = traceEntry(
+  "weekend_freeze",
+  "deny",
+  ["Repository"],
+  ['weekday_of(env.now, "Europe/Paris") >= 6'],
+  check$weekend_freeze,
+);
 
-const entry$friday_deploys: TraceEntry = {
-  rule: "friday_deploys",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: [
-    'weekday_of(env.now, "Europe/Paris") == 5',
-    'hour_of(env.now, "Europe/Paris") >= 16',
-  ],
-  check: check$friday_deploys,
-};
+const entry$friday_deploys: TraceEntry = traceEntry(
+  "friday_deploys",
+  "deny",
+  ["Repository"],
+  ['weekday_of(env.now, "Europe/Paris") == 5', 'hour_of(env.now, "Europe/Paris") >= 16'],
+  check$friday_deploys,
+);
 
-const entry$year_end_freeze: TraceEntry = {
-  rule: "year_end_freeze",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ['env.now >= time("2026-12-21T00:00:00Z")', 'env.now < time("2027-01-04T00:00:00Z")'],
-  check: check$year_end_freeze,
-};
+const entry$year_end_freeze: TraceEntry = traceEntry(
+  "year_end_freeze",
+  "deny",
+  ["Repository"],
+  ['env.now >= time("2026-12-21T00:00:00Z")', 'env.now < time("2027-01-04T00:00:00Z")'],
+  check$year_end_freeze,
+);
 
-const entry$deploy_cooldown: TraceEntry = {
-  rule: "deploy_cooldown",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ["has resource.last_deployed", "env.now - resource.last_deployed < 15m"],
-  check: check$deploy_cooldown,
-};
+const entry$deploy_cooldown: TraceEntry = traceEntry(
+  "deploy_cooldown",
+  "deny",
+  ["Repository"],
+  ["has resource.last_deployed", "env.now < resource.last_deployed + resource.cooldown"],
+  check$deploy_cooldown,
+);
 
-const entry$deploy_rate: TraceEntry = {
-  rule: "deploy_rate",
-  kind: "deny",
-  resourceTypes: ["Repository"],
-  conditions: ["count(principal where event.action == deploy within 1h) >= 3"],
-  check: check$deploy_rate,
-};
+const entry$stale_secret: TraceEntry = traceEntry(
+  "stale_secret",
+  "deny",
+  ["Secret"],
+  ["env.now - resource.rotated_at > 90d"],
+  check$stale_secret,
+);
 
-const entry$write_deploy: TraceEntry = {
-  rule: "write_deploy",
-  kind: "separate",
-  resourceTypes: ["Repository"],
-  conditions: ["by principal.onBehalfOf: the same chain already did another of its actions"],
-  check: check$write_deploy,
-};
+const entry$deploy_rate: TraceEntry = traceEntry(
+  "deploy_rate",
+  "deny",
+  ["Repository"],
+  ["count(principal where event.action == deploy within 1h) >= 3"],
+  check$deploy_rate,
+);
 
-const entry$secrets_while_summarizing: TraceEntry = {
-  rule: "secrets_while_summarizing",
-  kind: "monitor",
-  resourceTypes: ["Repository", "Secret"],
-  conditions: ["intent == summarize", "resource.label >= secret"],
-  check: check$secrets_while_summarizing,
-};
+const entry$write_deploy: TraceEntry = traceEntry(
+  "write_deploy",
+  "separate",
+  ["Repository"],
+  ["by principal.onBehalfOf: the same chain already did another of its actions"],
+  check$write_deploy,
+);
+
+const entry$secrets_while_summarizing: TraceEntry = traceEntry(
+  "secrets_while_summarizing",
+  "monitor",
+  ["Repository", "Secret"],
+  ["intent == summarize", "resource.label >= secret"],
+  check$secrets_while_summarizing,
+);
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */
 const TRACE_BY_ACTION: ReadonlyMap<
   string,
   { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
-> = new Map<
-  string,
-  { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
->([
+> = new Map<string, { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }>([
   [
     "read",
     {
@@ -1332,6 +964,7 @@ const TRACE_BY_ACTION: ReadonlyMap<
         entry$read_team_secrets,
         entry$read_production_secrets,
         entry$off_network,
+        entry$stale_secret,
         entry$secrets_while_summarizing,
       ],
     },

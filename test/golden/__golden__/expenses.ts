@@ -21,10 +21,13 @@ import {
   outsideIntent,
   recordSchemaOf,
   refusal,
+  ruleMetadata,
   sameEntity,
   separatedFrom,
+  step,
   toPolicyRequest,
   traceEntries,
+  traceEntry,
   undeclaredAction,
   zEntity,
   zEntityRef,
@@ -42,6 +45,7 @@ import type {
   RuleMetadata,
   RuleTrace,
   SeparationSpec,
+  Trace,
   TraceEntry,
   Verdicts,
 } from "agp/stdlib";
@@ -120,8 +124,7 @@ export interface Event {
 export const policyName: string = "expenses";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string =
-  "sha256:fe40cf4a1e12649ced47187e1b5a30ea712042564e986f6ac2369d0c349451bd";
+export const sourceHash: string = "sha256:fe40cf4a1e12649ced47187e1b5a30ea712042564e986f6ac2369d0c349451bd";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -146,179 +149,58 @@ export const actions: Readonly<Record<string, readonly string[]>> = {
 
 /** Each declared intent and its scope. */
 export const intents: Readonly<
-  Record<
-    string,
-    {
-      readonly description: string;
-      readonly actions: readonly string[];
-      readonly max: string | null;
-    }
-  >
+  Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>
 > = {
   file_expenses: { description: "File my expense report", actions: ["submit", "read"], max: null },
-  review_team: {
-    description: "Review my team's expenses",
-    actions: ["approve", "read"],
-    max: null,
-  },
+  review_team: { description: "Review my team's expenses", actions: ["approve", "read"], max: null },
   summarize: { description: "Summarize documents", actions: ["read"], max: "confidential" },
 };
 
 /** The agent types (the principal types). */
 export const agentTypes: readonly string[] = ["Assistant"];
 
+/** The policy file, as rule locations name it. */
+const SOURCE_FILE: string = "examples/expenses/expenses.agp";
+
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  {
-    name: "file_own",
-    kind: "allow",
-    actions: ["submit"],
-    resourceType: "ExpenseReport",
-    reason: null,
-    grantSeconds: 900,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 1566,
-      end: 1663,
-      line: 33,
-      column: 1,
-    },
-  },
-  {
-    name: "approve_reports",
-    kind: "allow",
-    actions: ["approve"],
-    resourceType: "ExpenseReport",
-    reason: null,
-    grantSeconds: 300,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 1832,
-      end: 1995,
-      line: 39,
-      column: 1,
-    },
-  },
-  {
-    name: "read_own",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "ExpenseReport",
-    reason: null,
-    grantSeconds: 1800,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 2160,
-      end: 2305,
-      line: 46,
-      column: 1,
-    },
-  },
-  {
-    name: "read_department",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "ExpenseReport",
-    reason: null,
-    grantSeconds: 600,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 2447,
-      end: 2608,
-      line: 52,
-      column: 1,
-    },
-  },
-  {
-    name: "night",
-    kind: "deny",
-    actions: "*",
-    resourceType: null,
-    reason: "outside working hours",
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 2679,
-      end: 2761,
-      line: 59,
-      column: 1,
-    },
-  },
-  {
-    name: "pii_unmanaged",
-    kind: "deny",
-    actions: ["read"],
-    resourceType: null,
-    reason: "PII needs a managed device",
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 2763,
-      end: 2879,
-      line: 62,
-      column: 1,
-    },
-  },
-  {
-    name: "sanctioned_country",
-    kind: "deny",
-    actions: "*",
-    resourceType: null,
-    reason: "requests from sanctioned countries are refused",
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 2881,
-      end: 3010,
-      line: 65,
-      column: 1,
-    },
-  },
-  {
-    name: "burst",
-    kind: "deny",
-    actions: "*",
-    resourceType: null,
-    reason: "more than 20 requests a minute",
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 3101,
-      end: 3192,
-      line: 69,
-      column: 1,
-    },
-  },
-  {
-    name: "submit_approve",
-    kind: "separate",
-    actions: ["submit", "approve"],
-    resourceType: "ExpenseReport",
-    reason: "whoever submitted a report cannot approve it",
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 3263,
-      end: 3400,
-      line: 74,
-      column: 1,
-    },
-  },
-  {
-    name: "secrets_while_summarizing",
-    kind: "monitor",
-    actions: ["read"],
-    resourceType: null,
-    reason: null,
-    grantSeconds: null,
-    location: {
-      file: "examples/expenses/expenses.agp",
-      start: 3562,
-      end: 3719,
-      line: 81,
-      column: 1,
-    },
-  },
+  ruleMetadata(SOURCE_FILE, "file_own", "allow", ["submit"], "ExpenseReport", null, 900, [1566, 1663, 33, 1]),
+  ruleMetadata(SOURCE_FILE, "approve_reports", "allow", ["approve"], "ExpenseReport", null, 300, [1832, 1995, 39, 1]),
+  ruleMetadata(SOURCE_FILE, "read_own", "allow", ["read"], "ExpenseReport", null, 1800, [2160, 2305, 46, 1]),
+  ruleMetadata(SOURCE_FILE, "read_department", "allow", ["read"], "ExpenseReport", null, 600, [2447, 2608, 52, 1]),
+  ruleMetadata(SOURCE_FILE, "night", "deny", "*", null, "outside working hours", null, [2679, 2761, 59, 1]),
+  ruleMetadata(
+    SOURCE_FILE,
+    "pii_unmanaged",
+    "deny",
+    ["read"],
+    null,
+    "PII needs a managed device",
+    null,
+    [2763, 2879, 62, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "sanctioned_country",
+    "deny",
+    "*",
+    null,
+    "requests from sanctioned countries are refused",
+    null,
+    [2881, 3010, 65, 1],
+  ),
+  ruleMetadata(SOURCE_FILE, "burst", "deny", "*", null, "more than 20 requests a minute", null, [3101, 3192, 69, 1]),
+  ruleMetadata(
+    SOURCE_FILE,
+    "submit_approve",
+    "separate",
+    ["submit", "approve"],
+    "ExpenseReport",
+    "whoever submitted a report cannot approve it",
+    null,
+    [3263, 3400, 74, 1],
+  ),
+  ruleMetadata(SOURCE_FILE, "secrets_while_summarizing", "monitor", ["read"], null, null, null, [3562, 3719, 81, 1]),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "pii", "secret"]);
@@ -382,10 +264,7 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
 );
 
 /** Validates a principal (an agent record) for opening a session. */
-export const principalSchema: z.ZodType<EntityRecord, unknown> = zEntity(
-  ["Assistant"],
-  recordSchema,
-);
+export const principalSchema: z.ZodType<EntityRecord, unknown> = zEntity(["Assistant"], recordSchema);
 
 /** Proves that the context schema outputs `Env`. */
 const envSchemaOutputsEnv: z.core.$ZodType<Env> = envSchema;
@@ -424,174 +303,93 @@ export const separations: readonly SeparationSpec[] = [
 
 // @agp-span 1566:1663
 /** Whether rule `file_own` applies. */
-function check$file_own(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = sameEntity(resource["owner"], request.principal["onBehalfOf"]);
-  trace?.push(holds);
-  return holds;
+function check$file_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, sameEntity(resource["owner"], request.principal["onBehalfOf"]));
 }
 
 // @agp-span 1832:1995
 /** Whether rule `approve_reports` applies. */
-function check$approve_reports(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = attributesOf<User>(
-    request.entities,
-    request.principal["onBehalfOf"],
-    "User",
-  )["approver"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds =
-    attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
-    attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"];
-  trace?.push(holds);
-  return holds;
+function check$approve_reports(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["approver"]) &&
+    step(
+      trace,
+      attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
+        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"],
+    )
+  );
 }
 
 // @agp-span 2160:2305
 /** Whether rule `read_own` applies. */
-function check$read_own(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
+function check$read_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
     sameEntity(resource["owner"], request.principal["onBehalfOf"]) ||
-    sameEntity(
-      attributesOf<User>(request.entities, resource["owner"], "User")["manager"],
-      request.principal["onBehalfOf"],
-    );
-  trace?.push(holds);
-  return holds;
+      sameEntity(
+        attributesOf<User>(request.entities, resource["owner"], "User")["manager"],
+        request.principal["onBehalfOf"],
+      ),
+  );
 }
 
 // @agp-span 2447:2608
 /** Whether rule `read_department` applies. */
-function check$read_department(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = attributesOf<User>(
-    request.entities,
-    request.principal["onBehalfOf"],
-    "User",
-  )["approver"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds =
-    attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
-    attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"];
-  trace?.push(holds);
-  return holds;
+function check$read_department(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["approver"]) &&
+    step(
+      trace,
+      attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
+        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"],
+    )
+  );
 }
 
 // @agp-span 2679:2761
 /** Whether rule `night` applies. */
-function check$night(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.env["hour"] < 6 || request.env["hour"] >= 22;
-  trace?.push(holds);
-  return holds;
+function check$night(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, request.env["hour"] < 6 || request.env["hour"] >= 22);
 }
 
 // @agp-span 2763:2879
 /** Whether rule `pii_unmanaged` applies. */
-function check$pii_unmanaged(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = labelRank(LABEL_RANKS, resource["label"]) >= 3;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !request.env["device"]["managed"];
-  trace?.push(holds);
-  return holds;
+function check$pii_unmanaged(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
 }
 
 // @agp-span 2881:3010
 /** Whether rule `sanctioned_country` applies. */
-function check$sanctioned_country(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = constant$0.has(request.env["country"]);
-  trace?.push(holds);
-  return holds;
+function check$sanctioned_country(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, constant$0.has(request.env["country"]));
 }
 
 // @agp-span 3101:3192
 /** Whether rule `burst` applies. */
-function check$burst(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = facts.count(0, request as unknown as PolicyRequest) >= 20;
-  trace?.push(holds);
-  return holds;
+function check$burst(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 20);
 }
 
 // @agp-span 3263:3400
 /** Whether separation `submit_approve` applies. */
-function check$submit_approve(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  const holds = separatedFrom(
-    facts.separatedActions(
-      0,
-      key$submit_approve(request, resource),
-      request as unknown as PolicyRequest,
+function check$submit_approve(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
+    separatedFrom(
+      facts.separatedActions(0, key$submit_approve(request, resource), request as unknown as PolicyRequest),
+      request.action,
     ),
-    request.action,
   );
-  trace?.push(holds);
-  return holds;
 }
 
 // @agp-span 3562:3719
 /** Whether monitor `secrets_while_summarizing` applies. */
-function check$secrets_while_summarizing(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.intent === "summarize";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = labelRank(LABEL_RANKS, resource["label"]) >= 4;
-  trace?.push(holds);
-  return holds;
+function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);
 }
 
 /** Each intent's `max` label. */
-const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([
-  ["summarize", "confidential"],
-]);
+const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([["summarize", "confidential"]]);
 
 /** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
@@ -600,11 +398,7 @@ function resourceRank(resource: Resource): number {
 }
 
 /** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(
-  request: Request,
-  resource: Resource,
-  allowingIntents: ReadonlySet<string>,
-): string | null {
+function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
   if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
   const max = INTENT_MAX.get(request.intent);
   if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
@@ -615,11 +409,7 @@ function intentScope(
 
 const consequences$secrets_while_summarizing: readonly MonitorConsequence[] = [
   { type: "revoke", monitor: "secrets_while_summarizing" },
-  {
-    type: "review",
-    monitor: "secrets_while_summarizing",
-    reason: "reached for secrets while summarizing",
-  },
+  { type: "review", monitor: "secrets_while_summarizing", reason: "reached for secrets while summarizing" },
 ];
 
 const intents$submit: ReadonlySet<string> = new Set<string>(["file_expenses"]);
@@ -634,41 +424,26 @@ function decide$submit(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$night(request, resource, facts, null))
-      denied = addVerdict(denied, "night", "outside working hours");
-  } catch (error) {
-    return evaluationFailure("night", error);
-  }
-  try {
-    if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "sanctioned_country",
-        "requests from sanctioned countries are refused",
-      );
-  } catch (error) {
-    return evaluationFailure("sanctioned_country", error);
-  }
-  try {
-    if (check$burst(request, resource, facts, null))
-      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-  } catch (error) {
-    return evaluationFailure("burst", error);
-  }
-  try {
-    if (check$submit_approve(request, resource, facts, null))
-      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
-  } catch (error) {
-    return evaluationFailure("submit_approve", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "night";
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
+    rule = "sanctioned_country";
+    if (check$sanctioned_country(request, resource, facts, null))
+      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
+    rule = "burst";
+    if (check$burst(request, resource, facts, null))
+      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
+    rule = "submit_approve";
+    if (check$submit_approve(request, resource, facts, null))
+      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
+    if (denied !== null) return denyDecision(denied);
+    rule = "file_own";
     if (check$file_own(request, resource, facts, null))
       allowed = addVerdict(allowed, "file_own", "allowed by rule `file_own`", 900);
   } catch (error) {
-    return evaluationFailure("file_own", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -685,50 +460,31 @@ function decide$approve(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$night(request, resource, facts, null))
-      denied = addVerdict(denied, "night", "outside working hours");
-  } catch (error) {
-    return evaluationFailure("night", error);
-  }
-  try {
-    if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "sanctioned_country",
-        "requests from sanctioned countries are refused",
-      );
-  } catch (error) {
-    return evaluationFailure("sanctioned_country", error);
-  }
-  try {
-    if (check$burst(request, resource, facts, null))
-      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-  } catch (error) {
-    return evaluationFailure("burst", error);
-  }
-  try {
-    if (check$submit_approve(request, resource, facts, null))
-      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
-  } catch (error) {
-    return evaluationFailure("submit_approve", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "night";
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
+    rule = "sanctioned_country";
+    if (check$sanctioned_country(request, resource, facts, null))
+      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
+    rule = "burst";
+    if (check$burst(request, resource, facts, null))
+      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
+    rule = "submit_approve";
+    if (check$submit_approve(request, resource, facts, null))
+      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
+    if (denied !== null) return denyDecision(denied);
+    rule = "approve_reports";
     if (check$approve_reports(request, resource, facts, null))
       allowed = addVerdict(allowed, "approve_reports", "allowed by rule `approve_reports`", 300);
   } catch (error) {
-    return evaluationFailure("approve_reports", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
 
-const intents$read: ReadonlySet<string> = new Set<string>([
-  "file_expenses",
-  "review_team",
-  "summarize",
-]);
+const intents$read: ReadonlySet<string> = new Set<string>(["file_expenses", "review_team", "summarize"]);
 
 /** The decision for action `read`: only its own rules run. */
 function decide$read(request: Request, facts: Facts): Decision {
@@ -740,35 +496,21 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
+  let rule = "";
+  let allowed: Verdicts | null = null;
   try {
-    if (check$night(request, resource, facts, null))
-      denied = addVerdict(denied, "night", "outside working hours");
-  } catch (error) {
-    return evaluationFailure("night", error);
-  }
-  try {
+    rule = "night";
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
+    rule = "pii_unmanaged";
     if (check$pii_unmanaged(request, resource, facts, null))
       denied = addVerdict(denied, "pii_unmanaged", "PII needs a managed device");
-  } catch (error) {
-    return evaluationFailure("pii_unmanaged", error);
-  }
-  try {
+    rule = "sanctioned_country";
     if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "sanctioned_country",
-        "requests from sanctioned countries are refused",
-      );
-  } catch (error) {
-    return evaluationFailure("sanctioned_country", error);
-  }
-  try {
+      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
+    rule = "burst";
     if (check$burst(request, resource, facts, null))
       denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-  } catch (error) {
-    return evaluationFailure("burst", error);
-  }
-  try {
+    rule = "secrets_while_summarizing";
     if (check$secrets_while_summarizing(request, resource, facts, null))
       denied = addMonitorVerdict(
         denied,
@@ -776,22 +518,15 @@ function decide$read(request: Request, facts: Facts): Decision {
         "reached for secrets while summarizing",
         consequences$secrets_while_summarizing,
       );
-  } catch (error) {
-    return evaluationFailure("secrets_while_summarizing", error);
-  }
-  if (denied !== null) return denyDecision(denied);
-  let allowed: Verdicts | null = null;
-  try {
+    if (denied !== null) return denyDecision(denied);
+    rule = "read_own";
     if (check$read_own(request, resource, facts, null))
       allowed = addVerdict(allowed, "read_own", "allowed by rule `read_own`", 1800);
-  } catch (error) {
-    return evaluationFailure("read_own", error);
-  }
-  try {
+    rule = "read_department";
     if (check$read_department(request, resource, facts, null))
       allowed = addVerdict(allowed, "read_department", "allowed by rule `read_department`", 600);
   } catch (error) {
-    return evaluationFailure("read_department", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -819,126 +554,103 @@ export function decide(request: PolicyRequest, facts: Facts): Decision {
   }
 }
 
-const entry$file_own: TraceEntry = {
-  rule: "file_own",
-  kind: "allow",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["resource.owner == principal.onBehalfOf"],
-  check: check$file_own,
-};
+const entry$file_own: TraceEntry = traceEntry(
+  "file_own",
+  "allow",
+  ["ExpenseReport"],
+  ["resource.owner == principal.onBehalfOf"],
+  check$file_own,
+);
 
-const entry$approve_reports: TraceEntry = {
-  rule: "approve_reports",
-  kind: "allow",
-  resourceTypes: ["ExpenseReport"],
-  conditions: [
-    "principal.onBehalfOf.approver",
-    "resource.owner.department == principal.onBehalfOf.department",
-  ],
-  check: check$approve_reports,
-};
+const entry$approve_reports: TraceEntry = traceEntry(
+  "approve_reports",
+  "allow",
+  ["ExpenseReport"],
+  ["principal.onBehalfOf.approver", "resource.owner.department == principal.onBehalfOf.department"],
+  check$approve_reports,
+);
 
-const entry$read_own: TraceEntry = {
-  rule: "read_own",
-  kind: "allow",
-  resourceTypes: ["ExpenseReport"],
-  conditions: [
-    "resource.owner == principal.onBehalfOf or resource.owner.manager == principal.onBehalfOf",
-  ],
-  check: check$read_own,
-};
+const entry$read_own: TraceEntry = traceEntry(
+  "read_own",
+  "allow",
+  ["ExpenseReport"],
+  ["resource.owner == principal.onBehalfOf or resource.owner.manager == principal.onBehalfOf"],
+  check$read_own,
+);
 
-const entry$read_department: TraceEntry = {
-  rule: "read_department",
-  kind: "allow",
-  resourceTypes: ["ExpenseReport"],
-  conditions: [
-    "principal.onBehalfOf.approver",
-    "resource.owner.department == principal.onBehalfOf.department",
-  ],
-  check: check$read_department,
-};
+const entry$read_department: TraceEntry = traceEntry(
+  "read_department",
+  "allow",
+  ["ExpenseReport"],
+  ["principal.onBehalfOf.approver", "resource.owner.department == principal.onBehalfOf.department"],
+  check$read_department,
+);
 
-const entry$night: TraceEntry = {
-  rule: "night",
-  kind: "deny",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["env.hour < 6 or env.hour >= 22"],
-  check: check$night,
-};
+const entry$night: TraceEntry = traceEntry(
+  "night",
+  "deny",
+  ["ExpenseReport"],
+  ["env.hour < 6 or env.hour >= 22"],
+  check$night,
+);
 
-const entry$pii_unmanaged: TraceEntry = {
-  rule: "pii_unmanaged",
-  kind: "deny",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["resource.label >= pii", "not env.device.managed"],
-  check: check$pii_unmanaged,
-};
+const entry$pii_unmanaged: TraceEntry = traceEntry(
+  "pii_unmanaged",
+  "deny",
+  ["ExpenseReport"],
+  ["resource.label >= pii", "not env.device.managed"],
+  check$pii_unmanaged,
+);
 
-const entry$sanctioned_country: TraceEntry = {
-  rule: "sanctioned_country",
-  kind: "deny",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ['env.country in ["CU", "IR", "KP", "SY"]'],
-  check: check$sanctioned_country,
-};
+const entry$sanctioned_country: TraceEntry = traceEntry(
+  "sanctioned_country",
+  "deny",
+  ["ExpenseReport"],
+  ['env.country in ["CU", "IR", "KP", "SY"]'],
+  check$sanctioned_country,
+);
 
-const entry$burst: TraceEntry = {
-  rule: "burst",
-  kind: "deny",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["count(session within 1m) >= 20"],
-  check: check$burst,
-};
+const entry$burst: TraceEntry = traceEntry(
+  "burst",
+  "deny",
+  ["ExpenseReport"],
+  ["count(session within 1m) >= 20"],
+  check$burst,
+);
 
-const entry$submit_approve: TraceEntry = {
-  rule: "submit_approve",
-  kind: "separate",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["by principal.onBehalfOf: the same chain already did another of its actions"],
-  check: check$submit_approve,
-};
+const entry$submit_approve: TraceEntry = traceEntry(
+  "submit_approve",
+  "separate",
+  ["ExpenseReport"],
+  ["by principal.onBehalfOf: the same chain already did another of its actions"],
+  check$submit_approve,
+);
 
-const entry$secrets_while_summarizing: TraceEntry = {
-  rule: "secrets_while_summarizing",
-  kind: "monitor",
-  resourceTypes: ["ExpenseReport"],
-  conditions: ["intent == summarize", "resource.label >= secret"],
-  check: check$secrets_while_summarizing,
-};
+const entry$secrets_while_summarizing: TraceEntry = traceEntry(
+  "secrets_while_summarizing",
+  "monitor",
+  ["ExpenseReport"],
+  ["intent == summarize", "resource.label >= secret"],
+  check$secrets_while_summarizing,
+);
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */
 const TRACE_BY_ACTION: ReadonlyMap<
   string,
   { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
-> = new Map<
-  string,
-  { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
->([
+> = new Map<string, { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }>([
   [
     "submit",
     {
       intents: intents$submit,
-      entries: [
-        entry$file_own,
-        entry$night,
-        entry$sanctioned_country,
-        entry$burst,
-        entry$submit_approve,
-      ],
+      entries: [entry$file_own, entry$night, entry$sanctioned_country, entry$burst, entry$submit_approve],
     },
   ],
   [
     "approve",
     {
       intents: intents$approve,
-      entries: [
-        entry$approve_reports,
-        entry$night,
-        entry$sanctioned_country,
-        entry$burst,
-        entry$submit_approve,
-      ],
+      entries: [entry$approve_reports, entry$night, entry$sanctioned_country, entry$burst, entry$submit_approve],
     },
   ],
   [

@@ -26,11 +26,14 @@ import {
   present,
   recordSchemaOf,
   refusal,
+  ruleMetadata,
   sameEntity,
   separatedFrom,
   startsWith,
+  step,
   toPolicyRequest,
   traceEntries,
+  traceEntry,
   undeclaredAction,
   zEntity,
   zEntityRef,
@@ -49,6 +52,7 @@ import type {
   RuleMetadata,
   RuleTrace,
   SeparationSpec,
+  Trace,
   TraceEntry,
   Verdicts,
 } from "agp/stdlib";
@@ -148,20 +152,13 @@ export interface Event {
 export const policyName: string = "support";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string =
-  "sha256:fb5c62af06cb684a71654d8ca2f2eef0492022759e44e08c156087fa46f4f364";
+export const sourceHash: string = "sha256:fb5c62af06cb684a71654d8ca2f2eef0492022759e44e08c156087fa46f4f364";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
 
 /** The sensitivity labels, lowest first. */
-export const labels: readonly string[] = [
-  "public",
-  "internal",
-  "confidential",
-  "pii",
-  "restricted",
-];
+export const labels: readonly string[] = ["public", "internal", "confidential", "pii", "restricted"];
 
 const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([
   ["public", 0],
@@ -181,218 +178,117 @@ export const actions: Readonly<Record<string, readonly string[]>> = {
 
 /** Each declared intent and its scope. */
 export const intents: Readonly<
-  Record<
-    string,
-    {
-      readonly description: string;
-      readonly actions: readonly string[];
-      readonly max: string | null;
-    }
-  >
+  Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>
 > = {
-  answer_ticket: {
-    description: "Answer a customer's ticket",
-    actions: ["read", "update", "issue"],
-    max: "pii",
-  },
-  approve_refunds: {
-    description: "Authorize my team's refunds",
-    actions: ["read", "authorize"],
-    max: "pii",
-  },
+  answer_ticket: { description: "Answer a customer's ticket", actions: ["read", "update", "issue"], max: "pii" },
+  approve_refunds: { description: "Authorize my team's refunds", actions: ["read", "authorize"], max: "pii" },
 };
 
 /** The agent types (the principal types). */
 export const agentTypes: readonly string[] = ["ChatAgent", "BackofficeAgent"];
 
+/** The policy file, as rule locations name it. */
+const SOURCE_FILE: string = "examples/support/support.agp";
+
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  {
-    name: "read_customers",
-    kind: "allow",
-    actions: ["read"],
-    resourceType: "Customer",
-    reason: null,
-    grantSeconds: 600,
-    location: { file: "examples/support/support.agp", start: 1885, end: 1989, line: 54, column: 1 },
-  },
-  {
-    name: "update_customers",
-    kind: "allow",
-    actions: ["update"],
-    resourceType: "Customer",
-    reason: null,
-    grantSeconds: 300,
-    location: { file: "examples/support/support.agp", start: 2041, end: 2206, line: 59, column: 1 },
-  },
-  {
-    name: "issue_refunds",
-    kind: "allow",
-    actions: ["issue"],
-    resourceType: "Refund",
-    reason: null,
-    grantSeconds: 300,
-    location: { file: "examples/support/support.agp", start: 2208, end: 2318, line: 64, column: 1 },
-  },
-  {
-    name: "authorize_refunds",
-    kind: "allow",
-    actions: ["authorize"],
-    resourceType: "Refund",
-    reason: null,
-    grantSeconds: 300,
-    location: { file: "examples/support/support.agp", start: 2484, end: 2733, line: 70, column: 1 },
-  },
-  {
-    name: "pii_unmanaged",
-    kind: "deny",
-    actions: ["read", "update"],
-    resourceType: "Customer",
-    reason: "customer PII needs a managed device",
-    grantSeconds: null,
-    location: { file: "examples/support/support.agp", start: 2760, end: 2907, line: 78, column: 1 },
-  },
-  {
-    name: "contractors_read_only",
-    kind: "deny",
-    actions: "*",
-    resourceType: null,
-    reason: "contractors' agents may only read",
-    grantSeconds: null,
-    location: { file: "examples/support/support.agp", start: 3070, end: 3236, line: 84, column: 1 },
-  },
-  {
-    name: "legal_hold",
-    kind: "deny",
-    actions: ["update"],
-    resourceType: "Customer",
-    reason: 'records tagged "legal_hold" are read-only',
-    grantSeconds: null,
-    location: { file: "examples/support/support.agp", start: 3238, end: 3363, line: 88, column: 1 },
-  },
-  {
-    name: "refund_limit",
-    kind: "deny",
-    actions: ["issue"],
-    resourceType: "Refund",
-    reason: "above the refund limit of the person the agent acts for",
-    grantSeconds: null,
-    location: { file: "examples/support/support.agp", start: 3443, end: 3623, line: 92, column: 1 },
-  },
-  {
-    name: "refund_exceeds_order",
-    kind: "deny",
-    actions: ["issue", "authorize"],
-    resourceType: "Refund",
-    reason: "refunds cannot exceed the order total",
-    grantSeconds: null,
-    location: { file: "examples/support/support.agp", start: 3625, end: 3801, line: 96, column: 1 },
-  },
-  {
-    name: "large_share_without_ticket",
-    kind: "deny",
-    actions: ["issue"],
-    resourceType: "Refund",
-    reason: "refunding more than half an order needs a ticket",
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 3803,
-      end: 3986,
-      line: 100,
-      column: 1,
-    },
-  },
-  {
-    name: "debtor_refund",
-    kind: "deny",
-    actions: ["issue"],
-    resourceType: "Refund",
-    reason: "the customer owes more than 500; collections must agree first",
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 3988,
-      end: 4134,
-      line: 104,
-      column: 1,
-    },
-  },
-  {
-    name: "request_rate",
-    kind: "deny",
-    actions: "*",
-    resourceType: null,
-    reason: "more than 10 requests a minute",
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 4198,
-      end: 4296,
-      line: 108,
-      column: 1,
-    },
-  },
-  {
-    name: "refund_four_eyes",
-    kind: "separate",
-    actions: ["issue", "authorize"],
-    resourceType: "Refund",
-    reason: "whoever issued a refund cannot authorize it",
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 4449,
-      end: 4581,
-      line: 115,
-      column: 1,
-    },
-  },
-  {
-    name: "many_customers",
-    kind: "monitor",
-    actions: ["read"],
-    resourceType: null,
-    reason: null,
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 4772,
-      end: 5002,
-      line: 122,
-      column: 1,
-    },
-  },
-  {
-    name: "update_burst",
-    kind: "monitor",
-    actions: ["update"],
-    resourceType: null,
-    reason: null,
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 5083,
-      end: 5261,
-      line: 128,
-      column: 1,
-    },
-  },
-  {
-    name: "payment_data",
-    kind: "monitor",
-    actions: "*",
-    resourceType: null,
-    reason: null,
-    grantSeconds: null,
-    location: {
-      file: "examples/support/support.agp",
-      start: 5355,
-      end: 5454,
-      line: 133,
-      column: 1,
-    },
-  },
+  ruleMetadata(SOURCE_FILE, "read_customers", "allow", ["read"], "Customer", null, 600, [1885, 1989, 54, 1]),
+  ruleMetadata(SOURCE_FILE, "update_customers", "allow", ["update"], "Customer", null, 300, [2041, 2206, 59, 1]),
+  ruleMetadata(SOURCE_FILE, "issue_refunds", "allow", ["issue"], "Refund", null, 300, [2208, 2318, 64, 1]),
+  ruleMetadata(SOURCE_FILE, "authorize_refunds", "allow", ["authorize"], "Refund", null, 300, [2484, 2733, 70, 1]),
+  ruleMetadata(
+    SOURCE_FILE,
+    "pii_unmanaged",
+    "deny",
+    ["read", "update"],
+    "Customer",
+    "customer PII needs a managed device",
+    null,
+    [2760, 2907, 78, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "contractors_read_only",
+    "deny",
+    "*",
+    null,
+    "contractors' agents may only read",
+    null,
+    [3070, 3236, 84, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "legal_hold",
+    "deny",
+    ["update"],
+    "Customer",
+    'records tagged "legal_hold" are read-only',
+    null,
+    [3238, 3363, 88, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "refund_limit",
+    "deny",
+    ["issue"],
+    "Refund",
+    "above the refund limit of the person the agent acts for",
+    null,
+    [3443, 3623, 92, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "refund_exceeds_order",
+    "deny",
+    ["issue", "authorize"],
+    "Refund",
+    "refunds cannot exceed the order total",
+    null,
+    [3625, 3801, 96, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "large_share_without_ticket",
+    "deny",
+    ["issue"],
+    "Refund",
+    "refunding more than half an order needs a ticket",
+    null,
+    [3803, 3986, 100, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "debtor_refund",
+    "deny",
+    ["issue"],
+    "Refund",
+    "the customer owes more than 500; collections must agree first",
+    null,
+    [3988, 4134, 104, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "request_rate",
+    "deny",
+    "*",
+    null,
+    "more than 10 requests a minute",
+    null,
+    [4198, 4296, 108, 1],
+  ),
+  ruleMetadata(
+    SOURCE_FILE,
+    "refund_four_eyes",
+    "separate",
+    ["issue", "authorize"],
+    "Refund",
+    "whoever issued a refund cannot authorize it",
+    null,
+    [4449, 4581, 115, 1],
+  ),
+  ruleMetadata(SOURCE_FILE, "many_customers", "monitor", ["read"], null, null, null, [4772, 5002, 122, 1]),
+  ruleMetadata(SOURCE_FILE, "update_burst", "monitor", ["update"], null, null, null, [5083, 5261, 128, 1]),
+  ruleMetadata(SOURCE_FILE, "payment_data", "monitor", "*", null, null, null, [5355, 5454, 133, 1]),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "pii", "restricted"]);
@@ -474,9 +370,7 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
       at: zTime(),
       env: envSchema,
       entities: z
-        .array(
-          zEntity(["Employee", "ChatAgent", "BackofficeAgent", "Customer", "Refund"], recordSchema),
-        )
+        .array(zEntity(["Employee", "ChatAgent", "BackofficeAgent", "Customer", "Refund"], recordSchema))
         .optional(),
     })
     .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: [] })),
@@ -498,12 +392,8 @@ function where$q0(input: HistoryEvent, policyRequest: PolicyRequest): boolean {
   const resource = request.resource as Refund;
   return (
     event.action === "issue" &&
-    attributesOf<Employee>(request.entities, event.principal["onBehalfOf"], "Employee")[
-      "region"
-    ] ===
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")[
-        "region"
-      ]
+    attributesOf<Employee>(request.entities, event.principal["onBehalfOf"], "Employee")["region"] ===
+      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"]
   );
 }
 
@@ -584,259 +474,144 @@ export const separations: readonly SeparationSpec[] = [
 
 // @agp-span 1885:1989
 /** Whether rule `read_customers` applies. */
-function check$read_customers(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
+function check$read_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
     resource["region"] ===
-    attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"];
-  trace?.push(holds);
-  return holds;
+      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
+  );
 }
 
 // @agp-span 2041:2206
 /** Whether rule `update_customers` applies. */
-function check$update_customers(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
-    resource["region"] ===
-    attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"];
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = request.env["ticket"] !== undefined;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = startsWith(present(request.env["ticket"], "env.ticket"), "SUP-");
-  trace?.push(holds);
-  return holds;
+function check$update_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return (
+    step(
+      trace,
+      resource["region"] ===
+        attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
+    ) &&
+    step(trace, request.env["ticket"] !== undefined) &&
+    step(trace, startsWith(present(request.env["ticket"], "env.ticket"), "SUP-"))
+  );
 }
 
 // @agp-span 2208:2318
 /** Whether rule `issue_refunds` applies. */
-function check$issue_refunds(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
+function check$issue_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
     attributesOf<Customer>(request.entities, resource["customer"], "Customer")["region"] ===
-    attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"];
-  trace?.push(holds);
-  return holds;
+      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
+  );
 }
 
 // @agp-span 2484:2733
 /** Whether rule `authorize_refunds` applies. */
-function check$authorize_refunds(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
-    attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")[
-      "role"
-    ] === "supervisor";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = facts.count(0, request as unknown as PolicyRequest) > 0;
-  trace?.push(holds);
-  return holds;
+function check$authorize_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return (
+    step(
+      trace,
+      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["role"] === "supervisor",
+    ) && step(trace, facts.count(0, request as unknown as PolicyRequest) > 0)
+  );
 }
 
 // @agp-span 2760:2907
 /** Whether rule `pii_unmanaged` applies. */
-function check$pii_unmanaged(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = labelRank(LABEL_RANKS, resource["label"]) >= 3;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !request.env["device"]["managed"];
-  trace?.push(holds);
-  return holds;
+function check$pii_unmanaged(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
 }
 
 // @agp-span 3070:3236
 /** Whether rule `contractors_read_only` applies. */
-function check$contractors_read_only(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = !(request.action === "read");
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !endsWith(
-    lower(
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")[
-        "email"
-      ],
-    ),
-    "@acme.example",
+function check$contractors_read_only(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, !(request.action === "read")) &&
+    step(
+      trace,
+      !endsWith(
+        lower(attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["email"]),
+        "@acme.example",
+      ),
+    )
   );
-  trace?.push(holds);
-  return holds;
 }
 
 // @agp-span 3238:3363
 /** Whether rule `legal_hold` applies. */
-function check$legal_hold(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = listContains(resource["tags"], "legal_hold");
-  trace?.push(holds);
-  return holds;
+function check$legal_hold(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return step(trace, listContains(resource["tags"], "legal_hold"));
 }
 
 // @agp-span 3443:3623
 /** Whether rule `refund_limit` applies. */
-function check$refund_limit(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
+function check$refund_limit(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
     resource["amount"] * resource["eur_rate"] >
-    attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")[
-      "refund_limit"
-    ];
-  trace?.push(holds);
-  return holds;
+      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["refund_limit"],
+  );
 }
 
 // @agp-span 3625:3801
 /** Whether rule `refund_exceeds_order` applies. */
-function check$refund_exceeds_order(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = resource["amount"] + resource["already_refunded"] > resource["order_total"];
-  trace?.push(holds);
-  return holds;
+function check$refund_exceeds_order(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return step(trace, resource["amount"] + resource["already_refunded"] > resource["order_total"]);
 }
 
 // @agp-span 3803:3986
 /** Whether rule `large_share_without_ticket` applies. */
-function check$large_share_without_ticket(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = divide(resource["amount"], resource["order_total"]) > 0.5;
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = !(request.env["ticket"] !== undefined);
-  trace?.push(holds);
-  return holds;
+function check$large_share_without_ticket(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, divide(resource["amount"], resource["order_total"]) > 0.5) &&
+    step(trace, !(request.env["ticket"] !== undefined))
+  );
 }
 
 // @agp-span 3988:4134
 /** Whether rule `debtor_refund` applies. */
-function check$debtor_refund(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean =
-    attributesOf<Customer>(request.entities, resource["customer"], "Customer")["balance"] < -500;
-  trace?.push(holds);
-  return holds;
+function check$debtor_refund(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return step(trace, attributesOf<Customer>(request.entities, resource["customer"], "Customer")["balance"] < -500);
 }
 
 // @agp-span 4198:4296
 /** Whether rule `request_rate` applies. */
-function check$request_rate(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = facts.count(1, request as unknown as PolicyRequest) >= 10;
-  trace?.push(holds);
-  return holds;
+function check$request_rate(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, facts.count(1, request as unknown as PolicyRequest) >= 10);
 }
 
 // @agp-span 4449:4581
 /** Whether separation `refund_four_eyes` applies. */
-function check$refund_four_eyes(
-  request: Request,
-  resource: Refund,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  const holds = separatedFrom(
-    facts.separatedActions(
-      0,
-      key$refund_four_eyes(request, resource),
-      request as unknown as PolicyRequest,
+function check$refund_four_eyes(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
+  return step(
+    trace,
+    separatedFrom(
+      facts.separatedActions(0, key$refund_four_eyes(request, resource), request as unknown as PolicyRequest),
+      request.action,
     ),
-    request.action,
   );
-  trace?.push(holds);
-  return holds;
 }
 
 // @agp-span 4772:5002
 /** Whether monitor `many_customers` applies. */
-function check$many_customers(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = request.intent === "answer_ticket";
-  trace?.push(holds);
-  if (!holds) return false;
-  holds = facts.count(2, request as unknown as PolicyRequest) >= 5;
-  trace?.push(holds);
-  return holds;
+function check$many_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return (
+    step(trace, request.intent === "answer_ticket") &&
+    step(trace, facts.count(2, request as unknown as PolicyRequest) >= 5)
+  );
 }
 
 // @agp-span 5083:5261
 /** Whether monitor `update_burst` applies. */
-function check$update_burst(
-  request: Request,
-  resource: Customer,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = facts.count(3, request as unknown as PolicyRequest) >= 3;
-  trace?.push(holds);
-  return holds;
+function check$update_burst(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
+  return step(trace, facts.count(3, request as unknown as PolicyRequest) >= 3);
 }
 
 // @agp-span 5355:5454
 /** Whether monitor `payment_data` applies. */
-function check$payment_data(
-  request: Request,
-  resource: Resource,
-  facts: Facts,
-  trace: boolean[] | null,
-): boolean {
-  let holds: boolean = labelRank(LABEL_RANKS, resource["label"]) >= 4;
-  trace?.push(holds);
-  return holds;
+function check$payment_data(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
+  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);
 }
 
 /** Each intent's `max` label. */
@@ -853,11 +628,7 @@ function resourceRank(resource: Resource): number {
 }
 
 /** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(
-  request: Request,
-  resource: Resource,
-  allowingIntents: ReadonlySet<string>,
-): string | null {
+function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
   if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
   const max = INTENT_MAX.get(request.intent);
   if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
@@ -867,19 +638,11 @@ function intentScope(
 }
 
 const consequences$many_customers: readonly MonitorConsequence[] = [
-  {
-    type: "alert",
-    monitor: "many_customers",
-    reason: "read more than five other customers' records in ten minutes",
-  },
+  { type: "alert", monitor: "many_customers", reason: "read more than five other customers' records in ten minutes" },
 ];
 
 const consequences$update_burst: readonly MonitorConsequence[] = [
-  {
-    type: "alert",
-    monitor: "update_burst",
-    reason: "three updates in five minutes: downgraded to read",
-  },
+  { type: "alert", monitor: "update_burst", reason: "three updates in five minutes: downgraded to read" },
   { type: "downgrade", monitor: "update_burst", actions: ["read"] },
 ];
 
@@ -900,25 +663,19 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
+  let rule = "";
+  let allowed: Verdicts | null = null;
   try {
+    rule = "pii_unmanaged";
     if (check$pii_unmanaged(request, resource, facts, null))
       denied = addVerdict(denied, "pii_unmanaged", "customer PII needs a managed device");
-  } catch (error) {
-    return evaluationFailure("pii_unmanaged", error);
-  }
-  try {
+    rule = "contractors_read_only";
     if (check$contractors_read_only(request, resource, facts, null))
       denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-  } catch (error) {
-    return evaluationFailure("contractors_read_only", error);
-  }
-  try {
+    rule = "request_rate";
     if (check$request_rate(request, resource, facts, null))
       denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-  } catch (error) {
-    return evaluationFailure("request_rate", error);
-  }
-  try {
+    rule = "many_customers";
     if (check$many_customers(request, resource, facts, null))
       denied = addMonitorVerdict(
         denied,
@@ -926,27 +683,15 @@ function decide$read(request: Request, facts: Facts): Decision {
         "read more than five other customers' records in ten minutes",
         consequences$many_customers,
       );
-  } catch (error) {
-    return evaluationFailure("many_customers", error);
-  }
-  try {
+    rule = "payment_data";
     if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "payment_data",
-        "reached for payment data",
-        consequences$payment_data,
-      );
-  } catch (error) {
-    return evaluationFailure("payment_data", error);
-  }
-  if (denied !== null) return denyDecision(denied);
-  let allowed: Verdicts | null = null;
-  try {
+      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+    if (denied !== null) return denyDecision(denied);
+    rule = "read_customers";
     if (check$read_customers(request, resource, facts, null))
       allowed = addVerdict(allowed, "read_customers", "allowed by rule `read_customers`", 600);
   } catch (error) {
-    return evaluationFailure("read_customers", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -964,31 +709,22 @@ function decide$update(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
+  let rule = "";
+  let allowed: Verdicts | null = null;
   try {
+    rule = "pii_unmanaged";
     if (check$pii_unmanaged(request, resource, facts, null))
       denied = addVerdict(denied, "pii_unmanaged", "customer PII needs a managed device");
-  } catch (error) {
-    return evaluationFailure("pii_unmanaged", error);
-  }
-  try {
+    rule = "contractors_read_only";
     if (check$contractors_read_only(request, resource, facts, null))
       denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-  } catch (error) {
-    return evaluationFailure("contractors_read_only", error);
-  }
-  try {
+    rule = "legal_hold";
     if (check$legal_hold(request, resource, facts, null))
       denied = addVerdict(denied, "legal_hold", 'records tagged "legal_hold" are read-only');
-  } catch (error) {
-    return evaluationFailure("legal_hold", error);
-  }
-  try {
+    rule = "request_rate";
     if (check$request_rate(request, resource, facts, null))
       denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-  } catch (error) {
-    return evaluationFailure("request_rate", error);
-  }
-  try {
+    rule = "update_burst";
     if (check$update_burst(request, resource, facts, null))
       denied = addMonitorVerdict(
         denied,
@@ -996,27 +732,15 @@ function decide$update(request: Request, facts: Facts): Decision {
         "three updates in five minutes: downgraded to read",
         consequences$update_burst,
       );
-  } catch (error) {
-    return evaluationFailure("update_burst", error);
-  }
-  try {
+    rule = "payment_data";
     if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "payment_data",
-        "reached for payment data",
-        consequences$payment_data,
-      );
-  } catch (error) {
-    return evaluationFailure("payment_data", error);
-  }
-  if (denied !== null) return denyDecision(denied);
-  let allowed: Verdicts | null = null;
-  try {
+      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+    if (denied !== null) return denyDecision(denied);
+    rule = "update_customers";
     if (check$update_customers(request, resource, facts, null))
       allowed = addVerdict(allowed, "update_customers", "allowed by rule `update_customers`", 300);
   } catch (error) {
-    return evaluationFailure("update_customers", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -1034,82 +758,39 @@ function decide$issue(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-  } catch (error) {
-    return evaluationFailure("contractors_read_only", error);
-  }
-  try {
-    if (check$refund_limit(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "refund_limit",
-        "above the refund limit of the person the agent acts for",
-      );
-  } catch (error) {
-    return evaluationFailure("refund_limit", error);
-  }
-  try {
-    if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
-  } catch (error) {
-    return evaluationFailure("refund_exceeds_order", error);
-  }
-  try {
-    if (check$large_share_without_ticket(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "large_share_without_ticket",
-        "refunding more than half an order needs a ticket",
-      );
-  } catch (error) {
-    return evaluationFailure("large_share_without_ticket", error);
-  }
-  try {
-    if (check$debtor_refund(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "debtor_refund",
-        "the customer owes more than 500; collections must agree first",
-      );
-  } catch (error) {
-    return evaluationFailure("debtor_refund", error);
-  }
-  try {
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-  } catch (error) {
-    return evaluationFailure("request_rate", error);
-  }
-  try {
-    if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "refund_four_eyes",
-        "whoever issued a refund cannot authorize it",
-      );
-  } catch (error) {
-    return evaluationFailure("refund_four_eyes", error);
-  }
-  try {
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "payment_data",
-        "reached for payment data",
-        consequences$payment_data,
-      );
-  } catch (error) {
-    return evaluationFailure("payment_data", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "contractors_read_only";
+    if (check$contractors_read_only(request, resource, facts, null))
+      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
+    rule = "refund_limit";
+    if (check$refund_limit(request, resource, facts, null))
+      denied = addVerdict(denied, "refund_limit", "above the refund limit of the person the agent acts for");
+    rule = "refund_exceeds_order";
+    if (check$refund_exceeds_order(request, resource, facts, null))
+      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
+    rule = "large_share_without_ticket";
+    if (check$large_share_without_ticket(request, resource, facts, null))
+      denied = addVerdict(denied, "large_share_without_ticket", "refunding more than half an order needs a ticket");
+    rule = "debtor_refund";
+    if (check$debtor_refund(request, resource, facts, null))
+      denied = addVerdict(denied, "debtor_refund", "the customer owes more than 500; collections must agree first");
+    rule = "request_rate";
+    if (check$request_rate(request, resource, facts, null))
+      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
+    rule = "refund_four_eyes";
+    if (check$refund_four_eyes(request, resource, facts, null))
+      denied = addVerdict(denied, "refund_four_eyes", "whoever issued a refund cannot authorize it");
+    rule = "payment_data";
+    if (check$payment_data(request, resource, facts, null))
+      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+    if (denied !== null) return denyDecision(denied);
+    rule = "issue_refunds";
     if (check$issue_refunds(request, resource, facts, null))
       allowed = addVerdict(allowed, "issue_refunds", "allowed by rule `issue_refunds`", 300);
   } catch (error) {
-    return evaluationFailure("issue_refunds", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -1127,57 +808,30 @@ function decide$authorize(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  try {
-    if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-  } catch (error) {
-    return evaluationFailure("contractors_read_only", error);
-  }
-  try {
-    if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
-  } catch (error) {
-    return evaluationFailure("refund_exceeds_order", error);
-  }
-  try {
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-  } catch (error) {
-    return evaluationFailure("request_rate", error);
-  }
-  try {
-    if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "refund_four_eyes",
-        "whoever issued a refund cannot authorize it",
-      );
-  } catch (error) {
-    return evaluationFailure("refund_four_eyes", error);
-  }
-  try {
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "payment_data",
-        "reached for payment data",
-        consequences$payment_data,
-      );
-  } catch (error) {
-    return evaluationFailure("payment_data", error);
-  }
-  if (denied !== null) return denyDecision(denied);
+  let rule = "";
   let allowed: Verdicts | null = null;
   try {
+    rule = "contractors_read_only";
+    if (check$contractors_read_only(request, resource, facts, null))
+      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
+    rule = "refund_exceeds_order";
+    if (check$refund_exceeds_order(request, resource, facts, null))
+      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
+    rule = "request_rate";
+    if (check$request_rate(request, resource, facts, null))
+      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
+    rule = "refund_four_eyes";
+    if (check$refund_four_eyes(request, resource, facts, null))
+      denied = addVerdict(denied, "refund_four_eyes", "whoever issued a refund cannot authorize it");
+    rule = "payment_data";
+    if (check$payment_data(request, resource, facts, null))
+      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+    if (denied !== null) return denyDecision(denied);
+    rule = "authorize_refunds";
     if (check$authorize_refunds(request, resource, facts, null))
-      allowed = addVerdict(
-        allowed,
-        "authorize_refunds",
-        "allowed by rule `authorize_refunds`",
-        300,
-      );
+      allowed = addVerdict(allowed, "authorize_refunds", "allowed by rule `authorize_refunds`", 300);
   } catch (error) {
-    return evaluationFailure("authorize_refunds", error);
+    return evaluationFailure(rule, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -1206,155 +860,145 @@ export function decide(request: PolicyRequest, facts: Facts): Decision {
   }
 }
 
-const entry$read_customers: TraceEntry = {
-  rule: "read_customers",
-  kind: "allow",
-  resourceTypes: ["Customer"],
-  conditions: ["resource.region == principal.onBehalfOf.region"],
-  check: check$read_customers,
-};
+const entry$read_customers: TraceEntry = traceEntry(
+  "read_customers",
+  "allow",
+  ["Customer"],
+  ["resource.region == principal.onBehalfOf.region"],
+  check$read_customers,
+);
 
-const entry$update_customers: TraceEntry = {
-  rule: "update_customers",
-  kind: "allow",
-  resourceTypes: ["Customer"],
-  conditions: [
-    "resource.region == principal.onBehalfOf.region",
-    "has env.ticket",
-    'starts_with(env.ticket, "SUP-")',
-  ],
-  check: check$update_customers,
-};
+const entry$update_customers: TraceEntry = traceEntry(
+  "update_customers",
+  "allow",
+  ["Customer"],
+  ["resource.region == principal.onBehalfOf.region", "has env.ticket", 'starts_with(env.ticket, "SUP-")'],
+  check$update_customers,
+);
 
-const entry$issue_refunds: TraceEntry = {
-  rule: "issue_refunds",
-  kind: "allow",
-  resourceTypes: ["Refund"],
-  conditions: ["resource.customer.region == principal.onBehalfOf.region"],
-  check: check$issue_refunds,
-};
+const entry$issue_refunds: TraceEntry = traceEntry(
+  "issue_refunds",
+  "allow",
+  ["Refund"],
+  ["resource.customer.region == principal.onBehalfOf.region"],
+  check$issue_refunds,
+);
 
-const entry$authorize_refunds: TraceEntry = {
-  rule: "authorize_refunds",
-  kind: "allow",
-  resourceTypes: ["Refund"],
-  conditions: [
+const entry$authorize_refunds: TraceEntry = traceEntry(
+  "authorize_refunds",
+  "allow",
+  ["Refund"],
+  [
     'principal.onBehalfOf.role == "supervisor"',
     "exists(resource where event.action == issue\n                        and event.principal.onBehalfOf.region == principal.onBehalfOf.region)",
   ],
-  check: check$authorize_refunds,
-};
+  check$authorize_refunds,
+);
 
-const entry$pii_unmanaged: TraceEntry = {
-  rule: "pii_unmanaged",
-  kind: "deny",
-  resourceTypes: ["Customer"],
-  conditions: ["resource.label >= pii", "not env.device.managed"],
-  check: check$pii_unmanaged,
-};
+const entry$pii_unmanaged: TraceEntry = traceEntry(
+  "pii_unmanaged",
+  "deny",
+  ["Customer"],
+  ["resource.label >= pii", "not env.device.managed"],
+  check$pii_unmanaged,
+);
 
-const entry$contractors_read_only: TraceEntry = {
-  rule: "contractors_read_only",
-  kind: "deny",
-  resourceTypes: ["Customer", "Refund"],
-  conditions: [
-    "action != read",
-    'not ends_with(lower(principal.onBehalfOf.email), "@acme.example")',
-  ],
-  check: check$contractors_read_only,
-};
+const entry$contractors_read_only: TraceEntry = traceEntry(
+  "contractors_read_only",
+  "deny",
+  ["Customer", "Refund"],
+  ["action != read", 'not ends_with(lower(principal.onBehalfOf.email), "@acme.example")'],
+  check$contractors_read_only,
+);
 
-const entry$legal_hold: TraceEntry = {
-  rule: "legal_hold",
-  kind: "deny",
-  resourceTypes: ["Customer"],
-  conditions: ['"legal_hold" in resource.tags'],
-  check: check$legal_hold,
-};
+const entry$legal_hold: TraceEntry = traceEntry(
+  "legal_hold",
+  "deny",
+  ["Customer"],
+  ['"legal_hold" in resource.tags'],
+  check$legal_hold,
+);
 
-const entry$refund_limit: TraceEntry = {
-  rule: "refund_limit",
-  kind: "deny",
-  resourceTypes: ["Refund"],
-  conditions: ["resource.amount * resource.eur_rate > principal.onBehalfOf.refund_limit"],
-  check: check$refund_limit,
-};
+const entry$refund_limit: TraceEntry = traceEntry(
+  "refund_limit",
+  "deny",
+  ["Refund"],
+  ["resource.amount * resource.eur_rate > principal.onBehalfOf.refund_limit"],
+  check$refund_limit,
+);
 
-const entry$refund_exceeds_order: TraceEntry = {
-  rule: "refund_exceeds_order",
-  kind: "deny",
-  resourceTypes: ["Refund"],
-  conditions: ["resource.amount + resource.already_refunded > resource.order_total"],
-  check: check$refund_exceeds_order,
-};
+const entry$refund_exceeds_order: TraceEntry = traceEntry(
+  "refund_exceeds_order",
+  "deny",
+  ["Refund"],
+  ["resource.amount + resource.already_refunded > resource.order_total"],
+  check$refund_exceeds_order,
+);
 
-const entry$large_share_without_ticket: TraceEntry = {
-  rule: "large_share_without_ticket",
-  kind: "deny",
-  resourceTypes: ["Refund"],
-  conditions: ["resource.amount / resource.order_total > 0.5", "not has env.ticket"],
-  check: check$large_share_without_ticket,
-};
+const entry$large_share_without_ticket: TraceEntry = traceEntry(
+  "large_share_without_ticket",
+  "deny",
+  ["Refund"],
+  ["resource.amount / resource.order_total > 0.5", "not has env.ticket"],
+  check$large_share_without_ticket,
+);
 
-const entry$debtor_refund: TraceEntry = {
-  rule: "debtor_refund",
-  kind: "deny",
-  resourceTypes: ["Refund"],
-  conditions: ["resource.customer.balance < -500"],
-  check: check$debtor_refund,
-};
+const entry$debtor_refund: TraceEntry = traceEntry(
+  "debtor_refund",
+  "deny",
+  ["Refund"],
+  ["resource.customer.balance < -500"],
+  check$debtor_refund,
+);
 
-const entry$request_rate: TraceEntry = {
-  rule: "request_rate",
-  kind: "deny",
-  resourceTypes: ["Customer", "Refund"],
-  conditions: ["count(session within 1m) >= 10"],
-  check: check$request_rate,
-};
+const entry$request_rate: TraceEntry = traceEntry(
+  "request_rate",
+  "deny",
+  ["Customer", "Refund"],
+  ["count(session within 1m) >= 10"],
+  check$request_rate,
+);
 
-const entry$refund_four_eyes: TraceEntry = {
-  rule: "refund_four_eyes",
-  kind: "separate",
-  resourceTypes: ["Refund"],
-  conditions: ["by principal.onBehalfOf: the same chain already did another of its actions"],
-  check: check$refund_four_eyes,
-};
+const entry$refund_four_eyes: TraceEntry = traceEntry(
+  "refund_four_eyes",
+  "separate",
+  ["Refund"],
+  ["by principal.onBehalfOf: the same chain already did another of its actions"],
+  check$refund_four_eyes,
+);
 
-const entry$many_customers: TraceEntry = {
-  rule: "many_customers",
-  kind: "monitor",
-  resourceTypes: ["Customer"],
-  conditions: [
+const entry$many_customers: TraceEntry = traceEntry(
+  "many_customers",
+  "monitor",
+  ["Customer"],
+  [
     "intent == answer_ticket",
     "count(session where event.action == read and event.resource != resource within 10m) >= 5",
   ],
-  check: check$many_customers,
-};
+  check$many_customers,
+);
 
-const entry$update_burst: TraceEntry = {
-  rule: "update_burst",
-  kind: "monitor",
-  resourceTypes: ["Customer"],
-  conditions: ["count(session where event.action == update within 5m) >= 3"],
-  check: check$update_burst,
-};
+const entry$update_burst: TraceEntry = traceEntry(
+  "update_burst",
+  "monitor",
+  ["Customer"],
+  ["count(session where event.action == update within 5m) >= 3"],
+  check$update_burst,
+);
 
-const entry$payment_data: TraceEntry = {
-  rule: "payment_data",
-  kind: "monitor",
-  resourceTypes: ["Customer", "Refund"],
-  conditions: ["resource.label >= restricted"],
-  check: check$payment_data,
-};
+const entry$payment_data: TraceEntry = traceEntry(
+  "payment_data",
+  "monitor",
+  ["Customer", "Refund"],
+  ["resource.label >= restricted"],
+  check$payment_data,
+);
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */
 const TRACE_BY_ACTION: ReadonlyMap<
   string,
   { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
-> = new Map<
-  string,
-  { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }
->([
+> = new Map<string, { readonly intents: ReadonlySet<string> | null; readonly entries: readonly TraceEntry[] }>([
   [
     "read",
     {
