@@ -7,7 +7,11 @@ function lex(text: string) {
   const result = tokenize(source);
   return {
     kinds: result.tokens.map((t) => `${t.tokenType.name}:${t.image}`),
-    diagnostics: result.diagnostics.map((d) => ({ code: d.code, underlined: source.slice(d.span), message: d.message })),
+    diagnostics: result.diagnostics.map((d) => ({
+      code: d.code,
+      underlined: source.slice(d.span),
+      message: d.message,
+    })),
     comments: result.comments,
   };
 }
@@ -26,7 +30,11 @@ describe("tokenize", () => {
   });
 
   it("keeps `approve` and `reject` identifiers (DESIGN.md names an action `approve`)", () => {
-    expect(lex("approve reject active").kinds).toEqual(["Identifier:approve", "Identifier:reject", "Identifier:active"]);
+    expect(lex("approve reject active").kinds).toEqual([
+      "Identifier:approve",
+      "Identifier:reject",
+      "Identifier:active",
+    ]);
   });
 
   it("lexes numbers, durations and operators without a sign", () => {
@@ -113,7 +121,10 @@ describe("decodeStringLiteral", () => {
   });
 
   it("keeps a bad escape as written and lists it", () => {
-    expect(decodeStringLiteral('"x\\qy"')).toEqual({ value: "x\\qy", problems: [{ code: "AGP1003", start: 2, end: 4 }] });
+    expect(decodeStringLiteral('"x\\qy"')).toEqual({
+      value: "x\\qy",
+      problems: [{ code: "AGP1003", start: 2, end: 4 }],
+    });
   });
 
   it("tells an escaped closing quote from a real one", () => {

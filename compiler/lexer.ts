@@ -37,12 +37,13 @@ export const Identifier = createToken({
   label: "a name",
 });
 
+// prettier-ignore
 const keywordTexts = [
   "policy", "test", "sensitivity", "entity", "agent", "resource", "context", "action", "on", "intent",
   "actions", "max", "allow", "deny", "when", "grant", "reason", "separate", "by", "monitor", "then",
-  "revoke", "downgrade", "to", "review", "alert", "and", "or", "not", "in", "has", "true", "false",
-  "count", "exists", "within", "where", "let", "case", "session", "env", "expect", "advance", "redeem",
-  "refused", "resolve", "principal", "event",
+  "revoke", "downgrade", "to", "review", "alert", "and", "or", "not", "in", "has", "true", "false", "count",
+  "exists", "within", "where", "let", "case", "session", "env", "expect", "advance", "redeem", "refused",
+  "resolve", "principal", "event",
 ] as const;
 
 /** A reserved word of the language. */
@@ -80,7 +81,13 @@ export const keyword = Object.fromEntries(keywordTexts.map((text) => [text, keyw
 const numberShape = /(\d+)(\.\d+)?([A-Za-z_][A-Za-z0-9_]*)?/y;
 
 /** Milliseconds per duration unit. */
-export const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const durationUnits: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 type NumberShapeKind = "number" | "duration" | "invalid";
 
@@ -174,7 +181,8 @@ export const BlockComment = createToken({
   group: "comments",
 });
 
-const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
+/** Spaces, tabs, line breaks and a byte-order mark (editors on Windows add one). */
+const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\uFEFF]+/, group: Lexer.SKIPPED });
 
 function punctuation(name: string, text: string, categories: TokenType[] = []): TokenType {
   return createToken({ name, pattern: text, label: `\`${text}\``, categories });
@@ -279,9 +287,15 @@ export function tokenize(source: Source): LexResult {
   for (const token of commentTokens) {
     if (token.tokenType === BlockComment && !(token.image.length >= 4 && token.image.endsWith("*/"))) {
       diagnostics.push(
-        createDiagnostic("AGP1004", "unterminated block comment", source, { start: token.startOffset, end: token.startOffset + 2 }, {
-          help: "close the comment with `*/`",
-        }),
+        createDiagnostic(
+          "AGP1004",
+          "unterminated block comment",
+          source,
+          { start: token.startOffset, end: token.startOffset + 2 },
+          {
+            help: "close the comment with `*/`",
+          },
+        ),
       );
     }
   }
@@ -316,7 +330,16 @@ export interface DecodedString {
   readonly problems: readonly StringProblem[];
 }
 
-const simpleEscapes: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/", n: "\n", t: "\t", r: "\r", b: "\b", f: "\f" };
+const simpleEscapes: Readonly<Record<string, string>> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  b: "\b",
+  f: "\f",
+};
 
 /**
  * Decodes a string literal's image (quotes included) with JSON's escapes. Bad escapes decode
@@ -367,10 +390,10 @@ function stringDiagnostics(source: Source, token: IToken): Diagnostic[] {
     const span = { start: token.startOffset + problem.start, end: token.startOffset + problem.end };
     return problem.code === "AGP1002"
       ? createDiagnostic("AGP1002", "unterminated string literal", source, span, {
-          help: "close the string with `\"` on the same line; write a line break as `\\n`",
+          help: 'close the string with `"` on the same line; write a line break as `\\n`',
         })
       : createDiagnostic("AGP1003", `invalid escape sequence \`${source.slice(span)}\` in a string`, source, span, {
-          help: "the escapes are `\\\"` `\\\\` `\\/` `\\n` `\\t` `\\r` `\\b` `\\f` and `\\uXXXX`",
+          help: 'the escapes are `\\"` `\\\\` `\\/` `\\n` `\\t` `\\r` `\\b` `\\f` and `\\uXXXX`',
         });
   });
 }

@@ -7,7 +7,11 @@ const header = "policy p\n";
 
 function diagnose(text: string): { code: string; underlined: string; message: string }[] {
   const source = new Source(text, "errors.agp");
-  return parsePolicy(source).diagnostics.map((d) => ({ code: d.code, underlined: source.slice(d.span), message: d.message }));
+  return parsePolicy(source).diagnostics.map((d) => ({
+    code: d.code,
+    underlined: source.slice(d.span),
+    message: d.message,
+  }));
 }
 
 describe("syntax errors (AGP1005)", () => {
@@ -22,7 +26,11 @@ describe("syntax errors (AGP1005)", () => {
       { code: "AGP1005", underlined: "15", message: "expected a duration after `grant`, found `15`" },
     ]);
     expect(diagnose(`${header}intent i { actions read }`)).toEqual([
-      { code: "AGP1005", underlined: "{", message: "expected a string after the intent name (its description), found `{`" },
+      {
+        code: "AGP1005",
+        underlined: "{",
+        message: "expected a string after the intent name (its description), found `{`",
+      },
     ]);
   });
 
@@ -83,7 +91,9 @@ describe("the file header (AGP1006)", () => {
   });
 
   it("needs a name", () => {
-    expect(diagnose("policy\nallow a: read")).toMatchObject([{ code: "AGP1006", underlined: "allow", message: "expected a name after `policy`, found `allow`" }]);
+    expect(diagnose("policy\nallow a: read")).toMatchObject([
+      { code: "AGP1006", underlined: "allow", message: "expected a name after `policy`, found `allow`" },
+    ]);
   });
 
   it("is reported at the start of an empty file", () => {
@@ -93,7 +103,10 @@ describe("the file header (AGP1006)", () => {
   });
 
   it("gives an AST with no declarations for a file that is only a header", () => {
-    expect(parsePolicy(new Source("policy p", "x.agp"))).toMatchObject({ ast: { name: { text: "p" }, declarations: [] }, diagnostics: [] });
+    expect(parsePolicy(new Source("policy p", "x.agp"))).toMatchObject({
+      ast: { name: { text: "p" }, declarations: [] },
+      diagnostics: [],
+    });
   });
 });
 
@@ -123,7 +136,10 @@ describe("recovery", () => {
   });
 
   it("reports one error per broken test case and keeps the others", () => {
-    const source = new Source('test p\nlet a = \ncase "x" { expect allow }\nlet b = 1\ncase "y" { advance }', "t.test.agp");
+    const source = new Source(
+      'test p\nlet a = \ncase "x" { expect allow }\nlet b = 1\ncase "y" { advance }',
+      "t.test.agp",
+    );
     const result = parseTestFile(source);
     expect(result.diagnostics.map((d) => [d.code, source.slice(d.span)])).toEqual([
       ["AGP1005", "case"],
@@ -159,7 +175,16 @@ describe("robustness", () => {
   });
 
   it("never throws on odd input", () => {
-    for (const text of ["", "policy", "policy p {", "policy p\n}", 'policy p\n"', "policy p\n\u0000\u2028", "test", "policy p\nallow a: read when }{)(]["]) {
+    for (const text of [
+      "",
+      "policy",
+      "policy p {",
+      "policy p\n}",
+      'policy p\n"',
+      "policy p\n\u0000\u2028",
+      "test",
+      "policy p\nallow a: read when }{)(][",
+    ]) {
       expect(() => parsePolicy(new Source(text, "x.agp"))).not.toThrow();
       expect(() => parseTestFile(new Source(text, "x.test.agp"))).not.toThrow();
     }

@@ -27,7 +27,15 @@ describe("the DESIGN.md example test file", () => {
 
   it("names the policy under test and keeps fixtures and cases in order", () => {
     expect(file.policyName.text).toBe("expenses");
-    expect(file.declarations.map((d) => d.kind)).toEqual(["LetDecl", "LetDecl", "LetDecl", "LetDecl", "LetDecl", "CaseDecl", "CaseDecl"]);
+    expect(file.declarations.map((d) => d.kind)).toEqual([
+      "LetDecl",
+      "LetDecl",
+      "LetDecl",
+      "LetDecl",
+      "LetDecl",
+      "CaseDecl",
+      "CaseDecl",
+    ]);
     const alice = file.declarations[0];
     if (alice?.kind !== "LetDecl") throw new Error("let");
     expect(alice.name.text).toBe("alice");
@@ -38,23 +46,36 @@ describe("the DESIGN.md example test file", () => {
   it("reads the steps of each case", () => {
     const second = file.declarations[6] as CaseDecl;
     expect(second.title.value).toBe("the agent cannot approve the report it just submitted");
-    expect(second.steps.map((s) => s.kind)).toEqual(["SessionStep", "ExpectDecisionStep", "SessionStep", "ExpectDecisionStep"]);
+    expect(second.steps.map((s) => s.kind)).toEqual([
+      "SessionStep",
+      "ExpectDecisionStep",
+      "SessionStep",
+      "ExpectDecisionStep",
+    ]);
     const [session, allow, , deny] = second.steps;
-    if (session?.kind !== "SessionStep" || allow?.kind !== "ExpectDecisionStep" || deny?.kind !== "ExpectDecisionStep") {
+    if (
+      session?.kind !== "SessionStep" ||
+      allow?.kind !== "ExpectDecisionStep" ||
+      deny?.kind !== "ExpectDecisionStep"
+    ) {
       throw new Error("steps");
     }
     expect(source.slice(session.principal.span)).toBe("alices_agent");
     expect(session.intent.text).toBe("file_expenses");
-    expect(session.env && source.slice(session.env.span)).toBe('{ hour: 10, country: "FR", device: { managed: true } }');
+    expect(session.env && source.slice(session.env.span)).toBe(
+      '{ hour: 10, country: "FR", device: { managed: true } }',
+    );
     expect(allow).toMatchObject({ effect: "allow", action: { text: "submit" }, by: [], grant: undefined });
     expect(source.slice(allow.span)).toBe("expect allow submit report");
     expect(deny.by.map((b) => b.text)).toEqual(["submit_approve"]);
     const first = file.declarations[5] as CaseDecl;
     const expectation = first.steps[1];
-    expect(expectation?.kind === "ExpectDecisionStep" && [expectation.grant?.milliseconds, expectation.by.map((b) => b.text)]).toEqual([
-      300_000,
-      ["approve_reports"],
-    ]);
+    expect(
+      expectation?.kind === "ExpectDecisionStep" && [
+        expectation.grant?.milliseconds,
+        expectation.by.map((b) => b.text),
+      ],
+    ).toEqual([300_000, ["approve_reports"]]);
   });
 });
 
@@ -110,25 +131,33 @@ describe("test steps", () => {
       { expectRefused: true, refusal: undefined },
       { expectRefused: true, refusal: { value: "expired" } },
     ]);
-    expect(parsed.slice(10).map((s) => (s.kind === "RevokeStep" ? s.target : s.kind === "ResolveReviewStep" ? s.verdict : ""))).toEqual([
-      "grant",
-      "session",
-      "principal",
-      "approve",
-      "reject",
-    ]);
+    expect(
+      parsed
+        .slice(10)
+        .map((s) => (s.kind === "RevokeStep" ? s.target : s.kind === "ResolveReviewStep" ? s.verdict : "")),
+    ).toEqual(["grant", "session", "principal", "approve", "reject"]);
   });
 
   it("accepts keywords as record keys and `let`/`case` as field names", () => {
     const { file } = parseClean("test p\nlet x = { let: 1, case: 2, policy: 3 }\nlet y = x.case");
-    expect(file.declarations.map((d) => d.kind === "LetDecl" && exprText(d.value))).toEqual(["{let: 1, case: 2, policy: 3}", "x.case"]);
+    expect(file.declarations.map((d) => d.kind === "LetDecl" && exprText(d.value))).toEqual([
+      "{let: 1, case: 2, policy: 3}",
+      "x.case",
+    ]);
   });
 
   it("reports a wrong state word as AGP1005 and drops only that case", () => {
-    const source = new Source('test p\ncase "a" { expect session sleeping }\ncase "b" { resolve review maybe }\ncase "c" { redeem }', "t.test.agp");
+    const source = new Source(
+      'test p\ncase "a" { expect session sleeping }\ncase "b" { resolve review maybe }\ncase "c" { redeem }',
+      "t.test.agp",
+    );
     const result = parseTestFile(source);
     expect(result.diagnostics.map((d) => [d.code, source.slice(d.span), d.message])).toEqual([
-      ["AGP1005", "sleeping", "expected `active`, `suspended`, `ended` or `downgraded` after `expect session`, found `sleeping`"],
+      [
+        "AGP1005",
+        "sleeping",
+        "expected `active`, `suspended`, `ended` or `downgraded` after `expect session`, found `sleeping`",
+      ],
       ["AGP1005", "maybe", "expected `approve` or `reject` after `resolve review`, found `maybe`"],
     ]);
     expect(result.ast?.declarations.map((d) => d.kind === "CaseDecl" && d.title.value)).toEqual(["c"]);

@@ -65,11 +65,19 @@ describe("the DESIGN.md example policy", () => {
       "pii",
       "secret",
     ]);
-    if (user?.kind !== "EntityDecl" || agent?.kind !== "EntityDecl" || resource?.kind !== "EntityDecl") throw new Error("entities");
+    if (user?.kind !== "EntityDecl" || agent?.kind !== "EntityDecl" || resource?.kind !== "EntityDecl")
+      throw new Error("entities");
     expect([user.entityKind, agent.entityKind, resource.entityKind]).toEqual(["entity", "agent", "resource"]);
     expect(source.slice(user.span)).toBe("entity User { manager: User?, department: string, approver: bool }");
-    expect(user.fields.map((f) => source.slice(f.span))).toEqual(["manager: User?", "department: string", "approver: bool"]);
-    expect(user.fields[0]?.type).toMatchObject({ kind: "OptionalType", inner: { kind: "NamedType", name: { text: "User" } } });
+    expect(user.fields.map((f) => source.slice(f.span))).toEqual([
+      "manager: User?",
+      "department: string",
+      "approver: bool",
+    ]);
+    expect(user.fields[0]?.type).toMatchObject({
+      kind: "OptionalType",
+      inner: { kind: "NamedType", name: { text: "User" } },
+    });
     expect(resource.fields[2]?.type).toMatchObject({ kind: "NamedType", name: { text: "sensitivity" } });
     if (context?.kind !== "ContextDecl") throw new Error("context");
     expect(source.slice(context.fields[2]?.type.span ?? { start: 0, end: 0 })).toBe("{ managed: bool }");
@@ -88,7 +96,11 @@ describe("the DESIGN.md example policy", () => {
     const rules = file.declarations.filter((d): d is RuleDecl => d.kind === "RuleDecl");
     const [fileOwn, approveReports, readOwn, night, piiUnmanaged, burst] = rules;
     if (!fileOwn || !approveReports || !readOwn || !night || !piiUnmanaged || !burst) throw new Error("rules");
-    expect(fileOwn).toMatchObject({ effect: "allow", name: { text: "file_own" }, resourceType: { text: "ExpenseReport" } });
+    expect(fileOwn).toMatchObject({
+      effect: "allow",
+      name: { text: "file_own" },
+      resourceType: { text: "ExpenseReport" },
+    });
     expect(fileOwn.grant?.milliseconds).toBe(15 * 60_000);
     expect(source.slice(fileOwn.span)).toBe(
       "allow file_own: submit on ExpenseReport\n  when resource.owner == principal.onBehalfOf\n  grant 15m",
@@ -103,7 +115,9 @@ describe("the DESIGN.md example policy", () => {
     expect(night).toMatchObject({ effect: "deny", actions: { kind: "AllActions" }, grant: undefined });
     expect(night.reason?.value).toBe("outside working hours");
     expect(night.when && exprText(night.when)).toBe("(or (< env.hour 6) (>= env.hour 22))");
-    expect(piiUnmanaged.when && exprText(piiUnmanaged.when)).toBe("(and (>= resource.label pii) (not env.device.managed))");
+    expect(piiUnmanaged.when && exprText(piiUnmanaged.when)).toBe(
+      "(and (>= resource.label pii) (not env.device.managed))",
+    );
     expect(burst.when && exprText(burst.when)).toBe("(>= count(session within 60000ms) 60)");
     expect(burst.when?.kind === "Binary" && source.slice(burst.when.left.span)).toBe("count(session within 1m)");
   });
@@ -118,7 +132,10 @@ describe("the DESIGN.md example policy", () => {
     expect(separate.reason?.value).toBe("whoever submitted a report cannot approve it");
     expect(monitor.actions).toMatchObject({ kind: "ActionList", actions: [{ text: "read" }] });
     expect(monitor.when && exprText(monitor.when)).toBe("(and (== intent summarize) (>= resource.label secret))");
-    expect(monitor.consequences.map((c) => source.slice(c.span))).toEqual(["revoke", 'review "reached for secrets while summarizing"']);
+    expect(monitor.consequences.map((c) => source.slice(c.span))).toEqual([
+      "revoke",
+      'review "reached for secrets while summarizing"',
+    ]);
   });
 });
 
@@ -131,13 +148,22 @@ describe("declarations", () => {
     const meta = doc.fields[1]?.type;
     if (meta?.kind !== "RecordType") throw new Error("record");
     expect(meta.fields.map((f) => source.slice(f.type.span))).toEqual(["number?", "[User]?"]);
-    expect(meta.fields[1]?.type).toMatchObject({ kind: "OptionalType", inner: { kind: "ListType", element: { kind: "NamedType" } } });
+    expect(meta.fields[1]?.type).toMatchObject({
+      kind: "OptionalType",
+      inner: { kind: "ListType", element: { kind: "NamedType" } },
+    });
   });
 
   it("allows every keyword as a field name, after `.` and in field declarations", () => {
-    const { decls } = declarations("entity E { policy: string, when: bool, resource: number }\nallow r: read when principal.when and resource.policy == env.resource");
+    const { decls } = declarations(
+      "entity E { policy: string, when: bool, resource: number }\nallow r: read when principal.when and resource.policy == env.resource",
+    );
     const entity = decls[0];
-    expect(entity?.kind === "EntityDecl" && entity.fields.map((f) => f.name.text)).toEqual(["policy", "when", "resource"]);
+    expect(entity?.kind === "EntityDecl" && entity.fields.map((f) => f.name.text)).toEqual([
+      "policy",
+      "when",
+      "resource",
+    ]);
     const rule = decls[1];
     expect(rule?.kind === "RuleDecl" && rule.when && exprText(rule.when)).toBe(
       "(and principal.when (== resource.policy env.resource))",
@@ -146,14 +172,29 @@ describe("declarations", () => {
 
   it("parses empty entities and context", () => {
     const { decls } = declarations("entity Empty {}\ncontext {}");
-    expect(decls).toMatchObject([{ kind: "EntityDecl", fields: [] }, { kind: "ContextDecl", fields: [] }]);
+    expect(decls).toMatchObject([
+      { kind: "EntityDecl", fields: [] },
+      { kind: "ContextDecl", fields: [] },
+    ]);
   });
 
   it("parses rules with every optional part absent or present", () => {
     const { decls, source } = declarations(
       'allow a: read\ndeny b: read, write on Doc when true grant 10s reason "x"\nallow c: *',
     );
-    expect(decls.map((d) => d.kind === "RuleDecl" && [d.effect, d.actions.kind, d.resourceType?.text, d.when?.kind, d.grant?.milliseconds, d.reason?.value])).toEqual([
+    expect(
+      decls.map(
+        (d) =>
+          d.kind === "RuleDecl" && [
+            d.effect,
+            d.actions.kind,
+            d.resourceType?.text,
+            d.when?.kind,
+            d.grant?.milliseconds,
+            d.reason?.value,
+          ],
+      ),
+    ).toEqual([
       ["allow", "ActionList", undefined, undefined, undefined, undefined],
       ["deny", "ActionList", "Doc", "BoolLiteral", 10_000, "x"],
       ["allow", "AllActions", undefined, undefined, undefined, undefined],
@@ -168,11 +209,18 @@ describe("declarations", () => {
     if (monitor?.kind !== "MonitorDecl") throw new Error("monitor");
     expect(monitor.when).toBeUndefined();
     expect(monitor.consequences.map((c) => c.kind)).toEqual(["Downgrade", "Revoke", "Alert", "Review"]);
-    expect(monitor.consequences.map((c) => source.slice(c.span))).toEqual(["downgrade to read, list", "revoke", 'alert "a"', 'review "r"']);
+    expect(monitor.consequences.map((c) => source.slice(c.span))).toEqual([
+      "downgrade to read, list",
+      "revoke",
+      'alert "a"',
+      'review "r"',
+    ]);
   });
 
   it("keeps `resource`, `action` and `intent` expressions inside a declaration, not as new declarations", () => {
-    const { decls } = declarations("deny r: read when action in [read] and intent == x and resource.owner == principal\naction read on Doc");
+    const { decls } = declarations(
+      "deny r: read when action in [read] and intent == x and resource.owner == principal\naction read on Doc",
+    );
     expect(decls.map((d) => d.kind)).toEqual(["RuleDecl", "ActionDecl"]);
   });
 });
@@ -193,8 +241,12 @@ describe("expressions", () => {
     expect(exprText(when('"s\\n" == "t" and 1.5 < 2 and true != false and 90s > 1m'))).toBe(
       '(and (and (and (== "s\\n" "t") (< 1.5 2)) (!= true false)) (> 90000ms 60000ms))',
     );
-    expect(exprText(when('hour_of(env.now, "Europe/Paris") >= 8 and f()'))).toBe('(and (>= hour_of(env.now, "Europe/Paris") 8) f())');
-    expect(exprText(when("has resource.owner.manager and not has x.y"))).toBe("(and (has resource.owner.manager) (not (has x.y)))");
+    expect(exprText(when('hour_of(env.now, "Europe/Paris") >= 8 and f()'))).toBe(
+      '(and (>= hour_of(env.now, "Europe/Paris") 8) f())',
+    );
+    expect(exprText(when("has resource.owner.manager and not has x.y"))).toBe(
+      "(and (has resource.owner.manager) (not (has x.y)))",
+    );
     expect(exprText(when("exists(principal where event.action == submit within 7d) or count(resource) > 2"))).toBe(
       "(or exists(principal where (== event.action submit) within 604800000ms) (> count(resource) 2))",
     );

@@ -65,7 +65,12 @@ const testGrammar: FileGrammar<TestDeclaration, TestFile> = {
     const cst = agpParser.testDeclaration() as TestDeclarationCstNode | undefined;
     return agpParser.errors.length === 0 && cst ? testDeclarationToAst(cst, context) : undefined;
   },
-  build: (name, declarations, span) => ({ kind: "TestFile", policyName: { kind: "Name", ...name }, declarations, span }),
+  build: (name, declarations, span) => ({
+    kind: "TestFile",
+    policyName: { kind: "Name", ...name },
+    declarations,
+    span,
+  }),
 };
 
 /** A keyword after `.` or before `:` is a field name, not the keyword. */
@@ -119,11 +124,10 @@ function parseFile<Declaration, File>(source: Source, grammar: FileGrammar<Decla
     start = end;
   }
   const lastToken = tokens[tokens.length - 1] ?? nameToken;
-  const ast = grammar.build(
-    { text: nameToken.image, span: tokenSpan(nameToken) },
-    declarations,
-    { start: headerToken.startOffset, end: tokenSpan(lastToken).end },
-  );
+  const ast = grammar.build({ text: nameToken.image, span: tokenSpan(nameToken) }, declarations, {
+    start: headerToken.startOffset,
+    end: tokenSpan(lastToken).end,
+  });
   return { ast, diagnostics, comments };
 }
 
@@ -137,10 +141,18 @@ function missingHeader(
   const help = `start the file with ${example}${grammar.headerText === "policy" ? "; test files end in `.test.agp` and start with `test NAME`" : ""}`;
   if (first?.tokenType === grammar.header) {
     const span = second ? tokenSpan(second) : { start: tokenSpan(first).end, end: tokenSpan(first).end };
-    return createDiagnostic("AGP1006", `expected a name after \`${grammar.headerText}\`, found ${describeFound(second)}`, source, span, { help });
+    return createDiagnostic(
+      "AGP1006",
+      `expected a name after \`${grammar.headerText}\`, found ${describeFound(second)}`,
+      source,
+      span,
+      { help },
+    );
   }
   const span = first ? tokenSpan(first) : { start: 0, end: 0 };
-  return createDiagnostic("AGP1006", `missing ${example} header, found ${describeFound(first)}`, source, span, { help });
+  return createDiagnostic("AGP1006", `missing ${example} header, found ${describeFound(first)}`, source, span, {
+    help,
+  });
 }
 
 function parseDeclaration<Declaration>(
@@ -156,9 +168,15 @@ function parseDeclaration<Declaration>(
   const tooDeep = findExcessiveNesting(chunk);
   if (tooDeep) {
     diagnostics.push(
-      createDiagnostic("AGP1008", `expression nested too deeply (more than ${tooDeep.limit} levels)`, source, tokenSpan(tooDeep.token), {
-        help: "split the condition into simpler parts",
-      }),
+      createDiagnostic(
+        "AGP1008",
+        `expression nested too deeply (more than ${tooDeep.limit} levels)`,
+        source,
+        tokenSpan(tooDeep.token),
+        {
+          help: "split the condition into simpler parts",
+        },
+      ),
     );
     return undefined;
   }

@@ -45,7 +45,14 @@ function after(previous: IToken | undefined, ruleName: string, expected: TokenTy
 }
 
 function firstTokens(paths: readonly (readonly TokenType[])[]): string {
-  const names = [...new Set(paths.map((path) => path[0]).filter((t): t is TokenType => t !== undefined).map(describeTokenType))];
+  const names = [
+    ...new Set(
+      paths
+        .map((path) => path[0])
+        .filter((t): t is TokenType => t !== undefined)
+        .map(describeTokenType),
+    ),
+  ];
   if (names.length === 0) return "something else";
   if (names.length === 1) return names[0] ?? "";
   return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1] ?? ""}`;
@@ -57,7 +64,9 @@ export const parserErrorMessages: IParserErrorMessageProvider = {
     return `expected ${describeTokenType(expected)}${after(previous, ruleName, expected)}`;
   },
   buildNotAllInputParsedMessage({ ruleName }) {
-    return ruleName === "testDeclaration" ? "expected `let`, `case` or the end of the file" : "expected a new declaration";
+    return ruleName === "testDeclaration"
+      ? "expected `let`, `case` or the end of the file"
+      : "expected a new declaration";
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, previous, ruleName }) {
     const expectation = ruleExpectations[ruleName] ?? firstTokens(expectedPathsPerAlt.flat());

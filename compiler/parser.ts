@@ -21,7 +21,13 @@ import {
 import { parserErrorMessages } from "./parser-messages.js";
 
 /** Value-carrying tokens are never invented by recovery: a made-up name would mislead the checker. */
-const notInsertable: ReadonlySet<TokenType> = new Set([Identifier, AnyName, StringLiteral, DurationLiteral, NumberLike]);
+const notInsertable: ReadonlySet<TokenType> = new Set([
+  Identifier,
+  AnyName,
+  StringLiteral,
+  DurationLiteral,
+  NumberLike,
+]);
 
 /** The agp grammar. Use the shared {@link agpParser}; building one costs a grammar analysis. */
 export class AgpParser extends CstParser {

@@ -18,7 +18,15 @@ describe("forEachChild", () => {
     if (!rule) throw new Error("no rule");
     const kinds: string[] = [];
     forEachChild(rule, (child) => kinds.push(child.kind === "Name" ? `Name:${child.text}` : child.kind));
-    expect(kinds).toEqual(["Name:r", "Name:read", "Name:write", "Name:Doc", "Binary", "DurationLiteral", "StringLiteral"]);
+    expect(kinds).toEqual([
+      "Name:r",
+      "Name:read",
+      "Name:write",
+      "Name:Doc",
+      "Binary",
+      "DurationLiteral",
+      "StringLiteral",
+    ]);
   });
 });
 
@@ -48,11 +56,31 @@ describe("walk", () => {
 
   it("visits every kind of node in a test file", () => {
     const text = readFileSync(new URL("./__fixtures__/design-example.test.agp", import.meta.url), "utf8");
-    const file = parseTestFile(new Source(`${text}\ncase "more" { advance 1m redeem refused "r" revoke grant resolve review approve expect session downgraded to a }`, "t.test.agp")).ast;
+    const file = parseTestFile(
+      new Source(
+        `${text}\ncase "more" { advance 1m redeem refused "r" revoke grant resolve review approve expect session downgraded to a }`,
+        "t.test.agp",
+      ),
+    ).ast;
     if (!file) throw new Error("no AST");
     const kinds = new Set<string>();
     walk(file, (node) => void kinds.add(node.kind));
-    for (const kind of ["TestFile", "LetDecl", "RecordLiteral", "RecordLiteralField", "CaseDecl", "SessionStep", "ExpectDecisionStep", "AdvanceStep", "RedeemStep", "RevokeStep", "ResolveReviewStep", "ExpectStateStep", "DurationLiteral", "StringLiteral"]) {
+    for (const kind of [
+      "TestFile",
+      "LetDecl",
+      "RecordLiteral",
+      "RecordLiteralField",
+      "CaseDecl",
+      "SessionStep",
+      "ExpectDecisionStep",
+      "AdvanceStep",
+      "RedeemStep",
+      "RevokeStep",
+      "ResolveReviewStep",
+      "ExpectStateStep",
+      "DurationLiteral",
+      "StringLiteral",
+    ]) {
       expect(kinds).toContain(kind);
     }
   });
@@ -69,7 +97,8 @@ describe("walk", () => {
 
   it("walks trees far deeper than the call stack allows", () => {
     let expr: ast.Expr = { kind: "BoolLiteral", value: true, span: { start: 0, end: 4 } };
-    for (let i = 0; i < 200_000; i++) expr = { kind: "Unary", operator: "not", operand: expr, span: { start: 0, end: 4 } };
+    for (let i = 0; i < 200_000; i++)
+      expr = { kind: "Unary", operator: "not", operand: expr, span: { start: 0, end: 4 } };
     let count = 0;
     walk(expr, () => void count++);
     expect(count).toBe(200_001);

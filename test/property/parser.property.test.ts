@@ -13,7 +13,10 @@ import { Source } from "../../compiler/source.js";
 import { walk } from "../../compiler/visitor.js";
 
 const designPolicy = readFileSync(new URL("../../compiler/__fixtures__/design-example.agp", import.meta.url), "utf8");
-const designTest = readFileSync(new URL("../../compiler/__fixtures__/design-example.test.agp", import.meta.url), "utf8");
+const designTest = readFileSync(
+  new URL("../../compiler/__fixtures__/design-example.test.agp", import.meta.url),
+  "utf8",
+);
 
 function within(span: Span, length: number): boolean {
   return span.start >= 0 && span.end >= span.start && span.end <= length;
@@ -30,13 +33,91 @@ function checkParses(text: string): void {
 }
 
 const vocabulary = [
-  "policy", "test", "p", "sensitivity", "entity", "agent", "resource", "context", "action", "on", "intent",
-  "actions", "max", "allow", "deny", "when", "grant", "reason", "separate", "by", "monitor", "then", "revoke",
-  "downgrade", "to", "review", "alert", "and", "or", "not", "in", "has", "true", "false", "count", "exists",
-  "within", "where", "let", "case", "session", "env", "expect", "advance", "redeem", "refused", "resolve",
-  "principal", "event", "approve", "x", "User", "{", "}", "(", ")", "[", "]", ",", ":", ".", "?", "*", "<",
-  "<=", ">", ">=", "==", "!=", "=", "+", "-", "/", "15m", "42", "3.5", "15x", '"s"', '"open', '"\\q"', "#",
-  "//c\n", "/*", "*/", "\n",
+  "policy",
+  "test",
+  "p",
+  "sensitivity",
+  "entity",
+  "agent",
+  "resource",
+  "context",
+  "action",
+  "on",
+  "intent",
+  "actions",
+  "max",
+  "allow",
+  "deny",
+  "when",
+  "grant",
+  "reason",
+  "separate",
+  "by",
+  "monitor",
+  "then",
+  "revoke",
+  "downgrade",
+  "to",
+  "review",
+  "alert",
+  "and",
+  "or",
+  "not",
+  "in",
+  "has",
+  "true",
+  "false",
+  "count",
+  "exists",
+  "within",
+  "where",
+  "let",
+  "case",
+  "session",
+  "env",
+  "expect",
+  "advance",
+  "redeem",
+  "refused",
+  "resolve",
+  "principal",
+  "event",
+  "approve",
+  "x",
+  "User",
+  "{",
+  "}",
+  "(",
+  ")",
+  "[",
+  "]",
+  ",",
+  ":",
+  ".",
+  "?",
+  "*",
+  "<",
+  "<=",
+  ">",
+  ">=",
+  "==",
+  "!=",
+  "=",
+  "+",
+  "-",
+  "/",
+  "15m",
+  "42",
+  "3.5",
+  "15x",
+  '"s"',
+  '"open',
+  '"\\q"',
+  "#",
+  "//c\n",
+  "/*",
+  "*/",
+  "\n",
 ];
 
 describe("parser properties", () => {
@@ -78,7 +159,19 @@ describe("parser properties", () => {
 
 const noSpan = { start: 0, end: 0 };
 const precedenceOf: Readonly<Record<BinaryOperator, number>> = {
-  or: 1, and: 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4, in: 4, "+": 5, "-": 5, "*": 6, "/": 6,
+  or: 1,
+  and: 2,
+  "==": 4,
+  "!=": 4,
+  "<": 4,
+  "<=": 4,
+  ">": 4,
+  ">=": 4,
+  in: 4,
+  "+": 5,
+  "-": 5,
+  "*": 6,
+  "/": 6,
 };
 
 function precedence(expr: Expr): number {
@@ -99,7 +192,9 @@ function print(expr: Expr): string {
       return `${left} ${expr.operator} ${wrap(expr.right, precedence(expr.right) <= p)}`;
     }
     case "Unary":
-      return expr.operator === "not" ? `not ${wrap(expr.operand, precedence(expr.operand) < 3)}` : `-${wrap(expr.operand, precedence(expr.operand) < 7)}`;
+      return expr.operator === "not"
+        ? `not ${wrap(expr.operand, precedence(expr.operand) < 3)}`
+        : `-${wrap(expr.operand, precedence(expr.operand) < 7)}`;
     case "Member":
       return `${wrap(expr.object, precedence(expr.object) < 8)}.${expr.property.text}`;
     case "Has":
@@ -124,7 +219,17 @@ function print(expr: Expr): string {
 }
 
 const name = (text: string) => ({ kind: "Name" as const, text, span: noSpan });
-const identifierNames = fc.constantFrom("a", "b", "principal", "resource", "env", "intent", "action", "event", "count_x");
+const identifierNames = fc.constantFrom(
+  "a",
+  "b",
+  "principal",
+  "resource",
+  "env",
+  "intent",
+  "action",
+  "event",
+  "count_x",
+);
 const fieldNames = fc.constantFrom("x", "owner", "when", "policy", "resource");
 
 const leaf: fc.Arbitrary<Expr> = fc.oneof(
@@ -138,10 +243,11 @@ const leaf: fc.Arbitrary<Expr> = fc.oneof(
 const path: fc.Arbitrary<Expr> = fc
   .tuple(identifierNames, fc.array(fieldNames, { maxLength: 3 }))
   .map(([root, fields]) =>
-    fields.reduce<Expr>(
-      (object, field) => ({ kind: "Member", object, property: name(field), span: noSpan }),
-      { kind: "Identifier", name: name(root), span: noSpan },
-    ),
+    fields.reduce<Expr>((object, field) => ({ kind: "Member", object, property: name(field), span: noSpan }), {
+      kind: "Identifier",
+      name: name(root),
+      span: noSpan,
+    }),
   );
 
 const { expression } = fc.letrec<{ expression: Expr }>((tie) => ({
@@ -150,13 +256,32 @@ const { expression } = fc.letrec<{ expression: Expr }>((tie) => ({
     leaf,
     path,
     fc
-      .tuple(fc.constantFrom<BinaryOperator>(...(Object.keys(precedenceOf) as BinaryOperator[])), tie("expression"), tie("expression"))
-      .map(([operator, left, right]): Expr => ({ kind: "Binary", operator, operatorSpan: noSpan, left, right, span: noSpan })),
-    fc.tuple(fc.constantFrom<"not" | "-">("not", "-"), tie("expression")).map(([operator, operand]): Expr => ({ kind: "Unary", operator, operand, span: noSpan })),
-    fc.tuple(tie("expression"), fieldNames).map(([object, field]): Expr => ({ kind: "Member", object, property: name(field), span: noSpan })),
+      .tuple(
+        fc.constantFrom<BinaryOperator>(...(Object.keys(precedenceOf) as BinaryOperator[])),
+        tie("expression"),
+        tie("expression"),
+      )
+      .map(([operator, left, right]): Expr => ({
+        kind: "Binary",
+        operator,
+        operatorSpan: noSpan,
+        left,
+        right,
+        span: noSpan,
+      })),
+    fc
+      .tuple(fc.constantFrom<"not" | "-">("not", "-"), tie("expression"))
+      .map(([operator, operand]): Expr => ({ kind: "Unary", operator, operand, span: noSpan })),
+    fc
+      .tuple(tie("expression"), fieldNames)
+      .map(([object, field]): Expr => ({ kind: "Member", object, property: name(field), span: noSpan })),
     path.map((p): Expr => ({ kind: "Has", path: p, span: noSpan })),
-    fc.array(tie("expression"), { maxLength: 3 }).map((args): Expr => ({ kind: "Call", callee: name("f"), args, span: noSpan })),
-    fc.array(tie("expression"), { maxLength: 3 }).map((elements): Expr => ({ kind: "ListLiteral", elements, span: noSpan })),
+    fc
+      .array(tie("expression"), { maxLength: 3 })
+      .map((args): Expr => ({ kind: "Call", callee: name("f"), args, span: noSpan })),
+    fc
+      .array(tie("expression"), { maxLength: 3 })
+      .map((elements): Expr => ({ kind: "ListLiteral", elements, span: noSpan })),
   ),
 }));
 
