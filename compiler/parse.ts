@@ -186,11 +186,16 @@ function parseDeclaration<Declaration>(
   try {
     declaration = grammar.parseDeclaration(context);
   } catch (error) {
-    // INVARIANT: the nesting pre-scan keeps recursion shallow; this is only a last resort so
-    // that no input can make the parser throw.
-    if (!(error instanceof RangeError)) throw error;
+    // INVARIANT: the nesting pre-scan keeps recursion shallow and the parser recovers from
+    // every syntax error, so this is only a last resort: no input may make parsing throw.
+    // A compiler bug still shows up, as an internal error on the declaration (fail closed).
     const first = chunk[0];
-    if (first) diagnostics.push(createDiagnostic("AGP1008", "expression nested too deeply", source, tokenSpan(first)));
+    const span = first ? tokenSpan(first) : { start: 0, end: 0 };
+    diagnostics.push(
+      error instanceof RangeError
+        ? createDiagnostic("AGP1008", "expression nested too deeply", source, span)
+        : createDiagnostic("AGP9002", `internal compiler error while parsing: ${String(error)}`, source, span),
+    );
     return undefined;
   }
   const firstError = agpParser.errors[0];
