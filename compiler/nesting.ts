@@ -95,6 +95,9 @@ interface Frame {
  * deeper than {@link maxTreeDepth}; undefined when they stay within both. Linear time.
  */
 export function findExcessiveNesting(tokens: readonly IToken[]): ExcessiveNesting | undefined {
+  // INVARIANT: every measured depth grows by at most one level per token, so a declaration
+  // with fewer tokens than the smaller limit cannot pass either (the common case: no scan).
+  if (tokens.length <= Math.min(maxNestingDepth, maxTreeDepth)) return undefined;
   const frames: Frame[] = [{ weight: 0, operators: 0 }];
   let nesting = 0;
   let operatorLevels = 0;
