@@ -77,7 +77,9 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<ExitCo
     output = text;
   });
   if (parseError) {
-    io.err(`${output ? `${output}\n\n` : ""}agp: ${parseError.message}\n`);
+    // yargs puts the help and the message into `output`; add the message only if it is not there.
+    const message = output.includes(parseError.message) ? "" : `agp: ${parseError.message}\n`;
+    io.err(`${output ? `${output}\n` : ""}${message}`);
     return ExitCode.usage;
   }
   if (output) {

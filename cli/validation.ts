@@ -2,7 +2,6 @@
  * Reading JSON inputs (requests, histories) with messages that name the file and the field,
  * never a stack trace.
  */
-import type { z } from "zod";
 import { readSource } from "./files.js";
 
 /** Bad input a command was given: printed as one clear message, exit code 1. */
@@ -32,15 +31,4 @@ function locateJsonError(text: string, message: string): string {
   const line = before.length;
   const column = (before[before.length - 1]?.length ?? 0) + 1;
   return `${message.replace(/\s*\(line \d+ column \d+\)/, "")} (line ${line}, column ${column})`;
-}
-
-/** One line per zod issue: `where.path: message`. */
-export function describeIssues(error: z.ZodError, root: string): string[] {
-  return error.issues.map((issue) => {
-    const where = issue.path.reduce<string>(
-      (text, key) => (typeof key === "number" ? `${text}[${key}]` : `${text}.${String(key)}`),
-      root,
-    );
-    return `${where}: ${issue.message}`;
-  });
 }

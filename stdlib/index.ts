@@ -42,6 +42,8 @@ export {
   describeIssues,
   formatPath,
   toPolicyRequest,
+  validate,
+  validationMessage,
   zDuration,
   zEntity,
   zEntityRecord,
@@ -52,6 +54,7 @@ export {
   type JsonSchema,
   type ParsedRequest,
   type RequestEntities,
+  type Validation,
 } from "./schemas.js";
 export { eventOf, listFacts } from "./list-facts.js";
 export {

@@ -117,7 +117,8 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       });
       return z.NEVER;
     }
-    const parsed = schema.safeParse(value);
+    // The nested parse is separate from the outer one, so it gets agp's messages here too.
+    const parsed = schema.safeParse(value, { error: validationMessage });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         ctx.addIssue({
@@ -288,6 +289,57 @@ export function formatPath(path: readonly PropertyKey[]): string {
 /** One line per issue of a failed parse, each naming its field: `` `resource.amount`: expected a number``. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${quoteUserText(formatPath(issue.path))}: ${issue.message}`);
+}
+
+/**
+ * Messages in agp's style for zod's built-in issues ("missing, expected a string", "unknown
+ * field `x`"). Messages that a schema sets itself (entity references, times) take precedence.
+ */
+export function validationMessage(issue: Parameters<z.core.$ZodErrorMap>[0]): string | undefined {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? `missing, expected ${describeType(issue.expected)}`
+        : `expected ${describeType(issue.expected)}, got ${describeJson(issue.input)}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => quoteUserText(String(v))).join(", ")}, got ${describeJson(issue.input)}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.map((k) => quoteUserText(k)).join(", ")}`;
+    default:
+      return undefined;
+  }
+}
+
+function describeType(expected: string): string {
+  switch (expected) {
+    case "object":
+    case "array":
+      return expected === "array" ? "a list" : "an object";
+    case "boolean":
+      return "a bool (`true` or `false`)";
+    default:
+      return `a ${expected}`;
+  }
+}
+
+/** The outcome of {@link validate}: the parsed value, or one line per problem naming its field. */
+export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly string[] };
+
+/**
+ * Validates JSON input with a module's schema, with agp's messages. `root` prefixes every
+ * field path (`request.resource.owner`, `history[3].env.hour`). Never throws.
+ */
+export function validate<T>(schema: z.ZodType<T, unknown>, input: unknown, root = "request"): Validation<T> {
+  const parsed = schema.safeParse(input, { error: validationMessage });
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => {
+      const path = formatPath(issue.path);
+      const where = path === "request" ? root : `${root}${path.startsWith("[") ? "" : "."}${path}`;
+      return `${where}: ${issue.message}`;
+    }),
+  };
 }
 
 function describeJson(value: unknown): string {

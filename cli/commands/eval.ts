@@ -9,7 +9,8 @@ import type { PolicyModule, PolicyRequest } from "../../stdlib/contract.js";
 import { readSource } from "../files.js";
 import { ExitCode, type CliIO } from "../io.js";
 import { printDiagnostics } from "../report.js";
-import { describeIssues, InputError, readJsonFile } from "../validation.js";
+import { InputError, readJsonFile } from "../validation.js";
+import { validate } from "../../stdlib/schemas.js";
 
 /** Arguments of `agp eval`. */
 export interface EvalArguments {
@@ -50,12 +51,12 @@ export async function runEval(io: CliIO, args: EvalArguments): Promise<ExitCode>
 type RequestSchema = PolicyModule["requestSchema"];
 
 function parseRequest(schema: RequestSchema, input: { value: unknown; displayPath: string }, root: string): PolicyRequest {
-  const parsed = schema.safeParse(input.value);
-  if (!parsed.success) {
-    const lines = describeIssues(parsed.error, root);
-    throw new InputError(`${input.displayPath}: the ${root.replace(/\[\d+\]$/, "")} does not fit the policy:\n  ${lines.join("\n  ")}`);
+  const result = validate(schema, input.value, root);
+  if (!result.ok) {
+    const what = root.startsWith("history") ? "a history entry" : "the request";
+    throw new InputError(`${input.displayPath}: ${what} does not fit the policy:\n  ${result.issues.join("\n  ")}`);
   }
-  return parsed.data;
+  return result.value;
 }
 
 function readHistory(schema: RequestSchema, absolutePath: string, cwd: string): PolicyRequest[] {
