@@ -243,7 +243,7 @@ describe("validate", () => {
       ok: false,
       issues: [
         "history[2].name: missing, expected a string",
-        "history[2].mode: expected one of `a`, `b`, got `c`",
+        "history[2].mode: expected one of `a`, `b`, got the string `c`",
         "history[2].nested.on: expected a bool (`true` or `false`), got `1`",
         "history[2]: unknown field `extra`",
       ],
