@@ -2,7 +2,10 @@
  * Reading JSON inputs (requests, histories) with messages that name the file and the field,
  * never a stack trace.
  */
+import { codeFrame } from "../compiler/diagnostics.js";
+import { Source } from "../compiler/source.js";
 import { readSource } from "./files.js";
+import { findJsonError } from "./json-position.js";
 
 /** Bad input a command was given: printed as one clear message, exit code 1. */
 export class InputError extends Error {
@@ -12,23 +15,16 @@ export class InputError extends Error {
   }
 }
 
-/** Reads and parses a JSON file; a syntax error names the file, line and column. */
+/** Reads and parses a JSON file; a syntax error names the file, line and column, with a code frame. */
 export function readJsonFile(absolutePath: string, cwd: string): { value: unknown; displayPath: string } {
   const file = readSource(absolutePath, cwd);
   try {
     return { value: JSON.parse(file.text) as unknown, displayPath: file.displayPath };
-  } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new InputError(`${file.displayPath}: invalid JSON: ${locateJsonError(file.text, detail)}`);
+  } catch {
+    const error = findJsonError(file.text) ?? { offset: 0, found: "something JSON does not allow" };
+    const source = new Source(file.text, file.displayPath);
+    const { line, column } = source.position(error.offset);
+    const frame = codeFrame(source, { start: error.offset, end: error.offset + 1 });
+    throw new InputError(`${file.displayPath}:${line}:${column}: invalid JSON: unexpected ${error.found}\n${frame}`);
   }
-}
-
-function locateJsonError(text: string, message: string): string {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset).split(/\r\n|\r|\n/);
-  const line = before.length;
-  const column = (before[before.length - 1]?.length ?? 0) + 1;
-  return `${message.replace(/\s*\(line \d+ column \d+\)/, "")} (line ${line}, column ${column})`;
 }
