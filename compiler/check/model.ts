@@ -45,9 +45,9 @@ export interface IntentInfo {
   readonly decl: IntentDecl;
 }
 
-/** The roots an expression path can start from. */
+/** The roots an expression path can start from; `now` is the request's time (`at`). */
 export type RootName =
-  "principal" | "resource" | "env" | "intent" | "action" | "event";
+  "principal" | "resource" | "env" | "intent" | "action" | "event" | "now";
 
 /** What a bare {@link Identifier} in an expression refers to. */
 export type Resolution =

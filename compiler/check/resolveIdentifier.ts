@@ -27,6 +27,7 @@ export const roots: readonly RootName[] = [
   "intent",
   "action",
   "event",
+  "now",
 ];
 
 /** What a bare name means where it is written: a fixture, a root, or a label, intent or action. */
@@ -83,6 +84,10 @@ function resolveRoot(
       break;
     case "action":
       type = actionType;
+      break;
+    case "now":
+      // The request's own time: the same clock that history windows and grants use.
+      type = timeType;
       break;
     case "event":
       if (!scope.inHistoryWhere) {

@@ -112,6 +112,8 @@ export class ExpressionEmitter {
             return plain(`${scope.request}.intent`);
           case "action":
             return plain(`${scope.request}.action`);
+          case "now":
+            return plain(`${scope.request}.at`);
           case "event":
             if (scope.event === undefined) throw new Error("`event` outside a history condition");
             return plain(scope.event);
