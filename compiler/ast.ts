@@ -303,11 +303,12 @@ export type Consequence =
   | { readonly kind: "Review"; readonly reason: StringLiteral; readonly span: Span }
   | { readonly kind: "Alert"; readonly reason: StringLiteral; readonly span: Span };
 
-/** `monitor NAME: ACTIONS [when EXPR] then CONSEQUENCE, ...`. */
+/** `monitor NAME: ACTIONS [on TYPE] [when EXPR] then CONSEQUENCE, ...`. */
 export interface MonitorDecl {
   readonly kind: "MonitorDecl";
   readonly name: Name;
   readonly actions: ActionSelector;
+  readonly resourceType: Name | undefined;
   readonly when: Expr | undefined;
   readonly consequences: readonly Consequence[];
   readonly span: Span;

@@ -123,6 +123,7 @@ function ruleDecl(rule: cst.RuleDeclCstNode, context: ConversionContext): ast.Ru
 
 function monitorDecl(monitor: cst.MonitorDeclCstNode, context: ConversionContext): ast.MonitorDecl {
   const c = monitor.children;
+  const resourceType = optional(c.resourceType);
   const when = optional(c.when);
   const consequences = c.consequence ?? [];
   if (consequences.length === 0) throw new IncompleteSyntax();
@@ -130,6 +131,7 @@ function monitorDecl(monitor: cst.MonitorDeclCstNode, context: ConversionContext
     kind: "MonitorDecl",
     name: name(required(c.name)),
     actions: actionSelector(required(c.actionSelector)),
+    resourceType: resourceType ? name(resourceType) : undefined,
     when: when ? expression(when, context) : undefined,
     consequences: consequences.map(consequence),
     span: nodeSpan(monitor),

@@ -192,6 +192,8 @@ export type MonitorDeclCstChildren = {
   name: IToken[];
   Colon: IToken[];
   actionSelector: ActionSelectorCstNode[];
+  On?: IToken[];
+  resourceType?: IToken[];
   When?: IToken[];
   when?: ExpressionCstNode[];
   Then: IToken[];

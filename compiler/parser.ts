@@ -212,12 +212,16 @@ export class AgpParser extends CstParser {
     });
   });
 
-  /** monitorDecl := "monitor" Name ":" actions ("when" expr)? "then" consequence ("," consequence)* */
+  /** monitorDecl := "monitor" Name ":" actions ("on" Name)? ("when" expr)? "then" consequence ("," consequence)* */
   monitorDecl = this.RULE("monitorDecl", () => {
     this.CONSUME(kw.monitor);
     this.CONSUME(Identifier, { LABEL: "name" });
     this.CONSUME(punct.Colon);
     this.SUBRULE(this.actionSelector);
+    this.OPTION2(() => {
+      this.CONSUME(kw.on);
+      this.CONSUME2(Identifier, { LABEL: "resourceType" });
+    });
     this.OPTION(() => {
       this.CONSUME(kw.when);
       this.SUBRULE(this.expression, { LABEL: "when" });

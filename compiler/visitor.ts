@@ -97,6 +97,7 @@ export function forEachChild(node: ast.Node, visit: (child: ast.Node) => void): 
     case "MonitorDecl":
       visit(node.name);
       if (node.actions.kind === "ActionList") each(node.actions.actions);
+      maybe(node.resourceType);
       maybe(node.when);
       for (const consequence of node.consequences) {
         if (consequence.kind === "Downgrade") each(consequence.actions);

@@ -157,7 +157,7 @@ export class CheckContext extends DiagnosticSink {
    * actions are declared on (a union when several, in declaration order). `error` when unknown.
    */
   resourceTypeOf(decl: ActionScopedDecl): Type {
-    const on = decl.kind === "MonitorDecl" ? undefined : decl.resourceType;
+    const on = decl.resourceType;
     if (on)
       return this.isResourceType(on.text)
         ? { kind: "entity", name: on.text }
@@ -179,8 +179,7 @@ export class CheckContext extends DiagnosticSink {
     const selected = this.selectedActionNames(decl.actions);
     const wanted =
       selected === "*" ? undefined : new Set(selected.map((n) => n.text));
-    const on =
-      decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
+    const on = decl.resourceType?.text;
     const pairs: { action: string; resourceType: string }[] = [];
     for (const action of this.actions.values()) {
       if (wanted && !wanted.has(action.name)) continue;

@@ -1,6 +1,6 @@
 /**
  * Action names must be declared (AGP2004), `on TYPE` must name a resource type (AGP2015),
- * and a rule or separation `on TYPE` may only name actions declared on that type (AGP2014).
+ * and a rule, separation or monitor `on TYPE` may only name actions declared on that type (AGP2014).
  */
 import type { Name } from "../../ast.js";
 import { didYouMean } from "../../suggest.js";
@@ -14,7 +14,8 @@ export function ActionsOnResourceRule(ctx: CheckContext): void {
         checkResourceType(ctx, decl.resourceType);
         break;
       case "RuleDecl":
-      case "SeparateDecl": {
+      case "SeparateDecl":
+      case "MonitorDecl": {
         const on = decl.resourceType;
         const onIsResource = on !== undefined && checkResourceType(ctx, on);
         const names =
@@ -40,16 +41,14 @@ export function ActionsOnResourceRule(ctx: CheckContext): void {
             );
           }
         }
-        break;
-      }
-      case "MonitorDecl":
-        if (decl.actions.kind === "ActionList")
-          for (const name of decl.actions.actions) checkActionName(ctx, name);
-        for (const consequence of decl.consequences) {
-          if (consequence.kind === "Downgrade")
-            for (const name of consequence.actions) checkActionName(ctx, name);
+        if (decl.kind === "MonitorDecl") {
+          for (const consequence of decl.consequences) {
+            if (consequence.kind === "Downgrade")
+              for (const name of consequence.actions) checkActionName(ctx, name);
+          }
         }
         break;
+      }
       default:
         break;
     }

@@ -47,7 +47,7 @@ function ruleMetadata(context: EmitContext, info: DeclInfo): string {
   const { decl } = info;
   const start = context.policy.source.position(decl.span.start);
   const actions = actionsOf(decl);
-  const resourceType = decl.kind === "MonitorDecl" ? undefined : decl.resourceType?.text;
+  const resourceType = decl.resourceType?.text;
   const grant = decl.kind === "RuleDecl" && decl.effect === "allow" && decl.grant ? numberLiteral(decl.grant.milliseconds / 1000) : "null";
   const reason = declaredReason(decl);
   const args = [

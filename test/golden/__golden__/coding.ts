@@ -148,7 +148,7 @@ export interface Event {
 export const policyName: string = "coding";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string = "sha256:b703dbe9b5ad7aa1de3bb4715be7707f4b619ec692e1edf51b3aeafa5ebed258";
+export const sourceHash: string = "sha256:4f5fff5e0150997914deaa42678e0f3a59fc306f028258fb14628cb1ac359b08";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -303,7 +303,16 @@ export const rules: readonly RuleMetadata[] = [
     null,
     [6118, 6249, 139, 1],
   ),
-  ruleMetadata(SOURCE_FILE, "secrets_while_summarizing", "monitor", ["read"], null, null, null, [6469, 6638, 146, 1]),
+  ruleMetadata(
+    SOURCE_FILE,
+    "secrets_while_summarizing",
+    "monitor",
+    ["read"],
+    "Secret",
+    null,
+    null,
+    [6380, 6571, 145, 1],
+  ),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "secret"]);
@@ -587,10 +596,10 @@ function check$write_deploy(request: Request, resource: Repository, facts: Facts
   );
 }
 
-// @agp-span 6469:6638
+// @agp-span 6380:6571
 /** Whether monitor `secrets_while_summarizing` applies. */
-function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3);
+function check$secrets_while_summarizing(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
+  return step(trace, request.intent === "summarize") && step(trace, resource["environment"] === "production");
 }
 
 /** Each intent's `max` label. */
@@ -647,7 +656,7 @@ function decide$read(request: Request, facts: Facts): Decision {
     if (resource.type === "Secret" && check$stale_secret(request, resource, facts, null))
       denied = addVerdict(denied, "stale_secret", "the secret was not rotated for 90 days; rotate it first");
     rule = "secrets_while_summarizing";
-    if (check$secrets_while_summarizing(request, resource, facts, null))
+    if (resource.type === "Secret" && check$secrets_while_summarizing(request, resource, facts, null))
       denied = addMonitorVerdict(
         denied,
         "secrets_while_summarizing",
@@ -945,8 +954,8 @@ const entry$write_deploy: TraceEntry = traceEntry(
 const entry$secrets_while_summarizing: TraceEntry = traceEntry(
   "secrets_while_summarizing",
   "monitor",
-  ["Repository", "Secret"],
-  ["intent == summarize", "resource.label >= secret"],
+  ["Secret"],
+  ["intent == summarize", 'resource.environment == "production"'],
   check$secrets_while_summarizing,
 );
 
