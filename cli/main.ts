@@ -5,10 +5,14 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import yargs from "yargs";
+import yargs, { type Argv } from "yargs";
 import { runCheck, diagnosticFormats } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval } from "./commands/eval.js";
+import { runAuditTail, runAuditVerify } from "./commands/audit.js";
+import { runGrantsList, runGrantsRevoke } from "./commands/grants.js";
+import { runReviewsList, runReviewsResolve } from "./commands/reviews.js";
+import { listFormats, type ListFormat } from "./operator-store.js";
 import { ExitCode, processIO, UsageError, type CliIO } from "./io.js";
 import type { DiagnosticFormat } from "./report.js";
 
@@ -38,7 +42,48 @@ function buildParser() {
         .option("history", { type: "string", describe: "a JSON array of earlier granted requests" })
         .option("explain", { type: "boolean", default: false, describe: "add how each rule of the action fared" }),
     )
-    .demandCommand(1, "name a command: check, compile or eval")
+    .command("grants", "list and revoke the grants in a runtime's SQLite store", (y) =>
+      y
+        .command("list", "list grants with their status now", (z) =>
+          storeOption(z)
+            .option("session", { type: "string", describe: "only this session's grants" })
+            .option("principal", { type: "string", describe: "only this principal's grants (Type:id)" })
+            .option("live", { type: "boolean", default: false, describe: "only grants that would redeem now" })
+            .option("format", { choices: listFormats, default: "table" as ListFormat, describe: "output format" }),
+        )
+        .command("revoke", "revoke a grant, a session or a principal at once", (z) =>
+          storeOption(z)
+            .option("grant", { type: "string", describe: "the grant id" })
+            .option("session", { type: "string", describe: "the session id" })
+            .option("principal", { type: "string", describe: "the principal (Type:id)" })
+            .option("by", { type: "string", default: "operator", describe: "who revokes, for the audit log" }),
+        )
+        .demandCommand(1, "name a grants command: list or revoke"),
+    )
+    .command("reviews", "list and resolve the reviews monitors opened", (y) =>
+      y
+        .command("list", "list pending reviews", (z) =>
+          storeOption(z).option("format", { choices: listFormats, default: "table" as ListFormat, describe: "output format" }),
+        )
+        .command(["approve <id>", "reject <id>"], "approve (resume the session) or reject (end it) a review", (z) =>
+          storeOption(z)
+            .positional("id", { type: "string", demandOption: true, describe: "the review id" })
+            .option("by", { type: "string", demandOption: true, describe: "who resolves it, for the audit log" })
+            .option("note", { type: "string", describe: "why" }),
+        )
+        .demandCommand(1, "name a reviews command: list, approve or reject"),
+    )
+    .command("audit", "check and read the audit log of a runtime's SQLite store", (y) =>
+      y
+        .command("verify", "check the hash chain; exit 1 at the first changed or missing entry", (z) => storeOption(z))
+        .command("tail", "print the last entries", (z) =>
+          storeOption(z)
+            .option("n", { alias: "lines", type: "number", default: 20, describe: "how many entries" })
+            .option("format", { choices: listFormats, default: "table" as ListFormat, describe: "output format" }),
+        )
+        .demandCommand(1, "name an audit command: verify or tail"),
+    )
+    .demandCommand(1, "name a command: check, compile, eval, grants, reviews or audit")
     .strict()
     .help()
     .version(false)
@@ -46,8 +91,13 @@ function buildParser() {
     .wrap(Math.min(100, process.stdout.columns ?? 100));
 }
 
+/** The `--store FILE` option of the operator commands. */
+function storeOption<T>(y: Argv<T>) {
+  return y.option("store", { type: "string", demandOption: true, describe: "the SQLite store file" });
+}
+
 function toInvocation(argv: Record<string, unknown>): Invocation {
-  const [command] = (argv._ as unknown[]) ?? [];
+  const [command, subcommand] = (argv._ as unknown[]) ?? [];
   const paths = (argv.paths as string[] | undefined) ?? ["."];
   const format = argv.format as DiagnosticFormat;
   switch (command) {
@@ -63,8 +113,36 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
           history: typeof argv.history === "string" ? argv.history : undefined,
           explain: Boolean(argv.explain),
         });
+    case "grants":
+    case "reviews":
+    case "audit":
+      return operatorInvocation(`${command} ${String(subcommand)}`, argv);
     default:
       throw new UsageError(`unknown command: ${String(command)}`);
+  }
+}
+
+function operatorInvocation(command: string, argv: Record<string, unknown>): Invocation {
+  const store = String(argv.store);
+  const text = (name: string) => (typeof argv[name] === "string" ? (argv[name] as string) : undefined);
+  const format = argv.format as ListFormat;
+  switch (command) {
+    case "grants list":
+      return (io) => runGrantsList(io, { store, session: text("session"), principal: text("principal"), live: Boolean(argv.live), format });
+    case "grants revoke":
+      return (io) => runGrantsRevoke(io, { store, grant: text("grant"), session: text("session"), principal: text("principal"), by: String(argv.by) });
+    case "reviews list":
+      return (io) => runReviewsList(io, { store, format });
+    case "reviews approve":
+    case "reviews reject":
+      return (io) =>
+        runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: String(argv.by), note: text("note") });
+    case "audit verify":
+      return (io) => runAuditVerify(io, { store });
+    case "audit tail":
+      return (io) => runAuditTail(io, { store, lines: Number(argv.n), format });
+    default:
+      throw new UsageError(`unknown command: ${command}`);
   }
 }
 

@@ -21,3 +21,5 @@ export { entityKey } from "./stores/store.js";
 export type * from "./stores/store.js";
 export { sqliteStore, SqliteStore } from "./stores/sqlite.js";
 export type { SqliteStoreOptions } from "./stores/sqlite.js";
+export { openOperatorView } from "./operator.js";
+export type { GrantStatus, OperatorGrant, OperatorGrantFilter, OperatorView } from "./operator.js";

@@ -22,7 +22,7 @@ export interface ReviewQueue {
 }
 
 /** The review queue over the runtime's store. */
-export function reviewQueueOf(context: RuntimeContext): ReviewQueue {
+export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | "ready" | "audit">): ReviewQueue {
   const { store, clock } = context;
   return {
     async pending() {

@@ -19,6 +19,8 @@ import { redeemToken } from "./grants.js";
 import { Gate, KeyedMutex } from "./locks.js";
 import type { ReviewQueue } from "./reviews.js";
 import { reviewQueueOf } from "./reviews.js";
+import type { RevocationResult, RevokeTarget } from "./revocations.js";
+import { revokeTarget } from "./revocations.js";
 import { Session } from "./session.js";
 import { memoryStore } from "./stores/memory.js";
 import type { GrantFilter, GrantRecord, SessionRecord, Store } from "./stores/store.js";
@@ -46,17 +48,7 @@ export interface RuntimeOptions {
   readonly clockSkewSeconds?: number;
 }
 
-/** What `revoke` takes back: one grant, a whole session, or everything of a principal. */
-export type RevokeTarget =
-  | { readonly grant: string }
-  | { readonly session: string }
-  | { readonly principal: EntityRef | string };
-
-/** What a revocation did. */
-export interface RevocationResult {
-  readonly grants: readonly string[];
-  readonly sessions: readonly string[];
-}
+export type { RevokeTarget, RevocationResult } from "./revocations.js";
 
 /** A running policy: see the module comment and DESIGN.md "Runtime, in one picture". */
 export interface Runtime {
@@ -122,10 +114,6 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     audit,
   };
 
-  const endSession = async (session: SessionRecord, reason: string, revoked: boolean) => {
-    await store.saveSession({ ...session, state: { status: "ended", reason }, revoked: revoked || session.revoked });
-  };
-
   return {
     store,
     clock,
@@ -187,26 +175,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
     async revoke(target, revokeOptions = {}) {
       await ready;
-      const by = revokeOptions.by ?? "operator";
-      const now = clock.now();
-      if ("grant" in target) {
-        const revoked = await store.revokeGrant(target.grant, now, by);
-        await audit("revocation", { grant: target.grant, by, effective: revoked });
-        return { grants: revoked ? [target.grant] : [], sessions: [] };
-      }
-      if ("session" in target) {
-        const session = await store.getSession(target.session);
-        if (!session) throw new AgpRuntimeError("unknown_session", `no session \`${target.session}\``);
-        await endSession(session, `revoked by ${by}`, true);
-        await audit("revocation", { session: session.id, by });
-        return { grants: [], sessions: [session.id] };
-      }
-      const principal = typeof target.principal === "string" ? target.principal : entityKey(target.principal);
-      await store.revokePrincipal(principal, now, by);
-      const sessions = (await store.sessionsOfPrincipal(principal)).filter((session) => session.state.status !== "ended");
-      for (const session of sessions) await endSession(session, `principal revoked by ${by}`, false);
-      await audit("revocation", { principal, by, sessions: sessions.map((session) => session.id) });
-      return { grants: [], sessions: sessions.map((session) => session.id) };
+      return revokeTarget(context, target, revokeOptions.by ?? "operator");
     },
 
     async jwks() {

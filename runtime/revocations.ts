@@ -1,0 +1,56 @@
+/**
+ * Revocations: taking back one grant, a whole session, or everything of a principal, with
+ * the audit records. Shared by the runtime (`rt.revoke`) and the operator view, so a
+ * revocation made from the CLI has exactly the effect of one made by a service.
+ */
+import type { EntityRef } from "../stdlib/contract.js";
+import type { RuntimeContext } from "./context.js";
+import { AgpRuntimeError } from "./errors.js";
+import type { SessionRecord } from "./stores/store.js";
+import { entityKey } from "./stores/store.js";
+
+/** What `revoke` takes back: one grant, a whole session, or everything of a principal. */
+export type RevokeTarget =
+  | { readonly grant: string }
+  | { readonly session: string }
+  | { readonly principal: EntityRef | string };
+
+/** What a revocation did. */
+export interface RevocationResult {
+  readonly grants: readonly string[];
+  readonly sessions: readonly string[];
+}
+
+/** The part of the runtime's context a revocation needs. */
+export type RevocationContext = Pick<RuntimeContext, "store" | "clock" | "audit">;
+
+/**
+ * Revokes `target` at once: a grant is marked revoked; a session is ended and marked
+ * revoked (its grants no longer redeem); a principal is refused from now on and its open
+ * sessions end. Throws {@link AgpRuntimeError} `unknown_session` for an unknown session.
+ */
+export async function revokeTarget(context: RevocationContext, target: RevokeTarget, by: string): Promise<RevocationResult> {
+  const { store, clock, audit } = context;
+  const now = clock.now();
+  const endSession = async (session: SessionRecord, reason: string, revoked: boolean) => {
+    await store.saveSession({ ...session, state: { status: "ended", reason }, revoked: revoked || session.revoked });
+  };
+  if ("grant" in target) {
+    const revoked = await store.revokeGrant(target.grant, now, by);
+    await audit("revocation", { grant: target.grant, by, effective: revoked });
+    return { grants: revoked ? [target.grant] : [], sessions: [] };
+  }
+  if ("session" in target) {
+    const session = await store.getSession(target.session);
+    if (!session) throw new AgpRuntimeError("unknown_session", `no session \`${target.session}\``);
+    await endSession(session, `revoked by ${by}`, true);
+    await audit("revocation", { session: session.id, by });
+    return { grants: [], sessions: [session.id] };
+  }
+  const principal = typeof target.principal === "string" ? target.principal : entityKey(target.principal);
+  await store.revokePrincipal(principal, now, by);
+  const sessions = (await store.sessionsOfPrincipal(principal)).filter((session) => session.state.status !== "ended");
+  for (const session of sessions) await endSession(session, `principal revoked by ${by}`, false);
+  await audit("revocation", { principal, by, sessions: sessions.map((session) => session.id) });
+  return { grants: [], sessions: sessions.map((session) => session.id) };
+}
