@@ -89,12 +89,12 @@ export class Session {
         return this.recordDenial(input, denied(`session downgraded: only ${allowed} may be granted`));
       }
       const audience = input.audience ?? context.audience;
-      const { decision, grant } = await context.resourceLocks.run(entityKey(request.resource), () =>
+      const { decision, grant, signing } = await context.resourceLocks.run(entityKey(request.resource), () =>
         this.decideAndRecord(policy, session, request, json, audience),
       );
       await context.audit("decision", decisionEntry(session, request, decision, grant?.id ?? null, policy.module.sourceHash));
       if (decision.consequences.length > 0) await applyConsequences(context, session, decision.consequences);
-      if (!grant) return { allowed: false, decision, grant: null };
+      if (!grant || !signing) return { allowed: false, decision, grant: null };
       await context.audit("grant", {
         grant: grant.id,
         session: grant.session,
@@ -104,13 +104,14 @@ export class Session {
         resource: grant.resource,
         expiresAt: grant.expiresAt,
       });
-      return { allowed: true, decision, grant: await this.sign(grant) };
+      return { allowed: true, decision, grant: await this.signed(grant, signing) };
     });
   }
 
   /**
    * Reads the facts, decides and, on allow, commits the grant if no grant was recorded on
-   * the resource since the facts were read (retrying otherwise).
+   * the resource since the facts were read (retrying otherwise). The token is signed while
+   * the grant is committed and audited: jose signs on the thread pool, so the two overlap.
    */
   private async decideAndRecord(
     policy: LoadedPolicy,
@@ -118,15 +119,19 @@ export class Session {
     request: PolicyRequest,
     json: Record<string, unknown>,
     audience: string,
-  ): Promise<{ decision: Decision; grant: GrantRecord | null }> {
+  ): Promise<{ decision: Decision; grant: GrantRecord | null; signing: Promise<Grant> | null }> {
     const { store } = this.context;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const prepared = policy.facts.prepare(request);
       const reading = await store.readFacts(prepared.plan);
       const decision = decideSafely(policy, request, policy.facts.factsFrom(prepared, reading, request));
-      if (decision.decision !== "allow") return { decision, grant: null };
+      if (decision.decision !== "allow") return { decision, grant: null, signing: null };
       const ttlSeconds = decision.grant?.ttl_seconds ?? policy.module.defaultGrantSeconds;
       const grant = newGrantRecord(session, request, ttlSeconds, audience, policy.module.sourceHash);
+      // INVARIANT: the token leaves the runtime only once its grant is committed; a token
+      // signed for a commit that lost the compare-and-set is dropped unseen.
+      const signing = signGrant(this.context, grant);
+      signing.catch(() => undefined);
       const committed = await store.commitGrant({
         grant,
         event: { grant: grant.id, at: request.at, event: eventOf(request), request: json },
@@ -134,14 +139,15 @@ export class Session {
         scope: prepared.plan.scope,
         expectedVersion: reading.version,
       });
-      if (committed.ok) return { decision, grant };
+      if (committed.ok) return { decision, grant, signing };
     }
-    return { decision: denied(`too many concurrent grants on \`${entityKey(request.resource)}\`; try again`).decision, grant: null };
+    return { decision: denied(`too many concurrent grants on \`${entityKey(request.resource)}\`; try again`).decision, grant: null, signing: null };
   }
 
-  private async sign(record: GrantRecord): Promise<Grant> {
+  /** The signed grant; a grant whose token could not be signed is revoked at once. */
+  private async signed(record: GrantRecord, signing: Promise<Grant>): Promise<Grant> {
     try {
-      return await signGrant(this.context, record);
+      return await signing;
     } catch (error) {
       await this.context.store.revokeGrant(record.id, this.context.clock.now(), "runtime: signing failed");
       throw error;
