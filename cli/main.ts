@@ -9,6 +9,7 @@ import yargs, { type Argv } from "yargs";
 import { runCheck, diagnosticFormats } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval } from "./commands/eval.js";
+import { runFmt } from "./commands/fmt.js";
 import { runAuditTail, runAuditVerify } from "./commands/audit.js";
 import { runGrantsList, runGrantsRevoke } from "./commands/grants.js";
 import { runReviewsList, runReviewsResolve } from "./commands/reviews.js";
@@ -41,6 +42,11 @@ function buildParser() {
         .option("request", { type: "string", demandOption: true, describe: "the request JSON file" })
         .option("history", { type: "string", describe: "a JSON array of earlier granted requests" })
         .option("explain", { type: "boolean", default: false, describe: "add how each rule of the action fared" }),
+    )
+    .command("fmt [paths..]", "format .agp and .test.agp files canonically (rewrites them; --check only lists)", (y) =>
+      y
+        .positional("paths", { type: "string", array: true, default: ["."], describe: "files or directories" })
+        .option("check", { type: "boolean", default: false, describe: "list unformatted files and exit 1; write nothing" }),
     )
     .command("grants", "list and revoke the grants in a runtime's SQLite store", (y) =>
       y
@@ -113,6 +119,8 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
           history: typeof argv.history === "string" ? argv.history : undefined,
           explain: Boolean(argv.explain),
         });
+    case "fmt":
+      return (io) => runFmt(io, { paths, check: Boolean(argv.check) });
     case "grants":
     case "reviews":
     case "audit":
