@@ -10,6 +10,8 @@ import { runCheck, diagnosticFormats } from "./commands/check.js";
 import { runCompile } from "./commands/compile.js";
 import { runEval } from "./commands/eval.js";
 import { runFmt } from "./commands/fmt.js";
+import { runTest, reporterNames } from "./commands/test.js";
+import type { ReporterName } from "../harness/reporters/index.js";
 import { runAuditTail, runAuditVerify } from "./commands/audit.js";
 import { runGrantsList, runGrantsRevoke } from "./commands/grants.js";
 import { runReviewsList, runReviewsResolve } from "./commands/reviews.js";
@@ -35,6 +37,14 @@ function buildParser() {
         .positional("paths", { type: "string", array: true, default: ["."], describe: "files or directories" })
         .option("out", { type: "string", demandOption: true, describe: "output directory" })
         .option("format", { choices: diagnosticFormats, default: "pretty" as DiagnosticFormat, describe: "diagnostic format" }),
+    )
+    .command("test [paths..]", "run the *.test.agp cases of policies, with rule coverage", (y) =>
+      y
+        .positional("paths", { type: "string", array: true, default: ["."], describe: "test files, policies or directories" })
+        .option("reporter", { choices: reporterNames, default: "pretty" as ReporterName, describe: "output format" })
+        .option("coverage", { type: "boolean", default: false, describe: "report which rules some case made decide" })
+        .option("coverage-min", { type: "number", describe: "fail below this rule coverage percentage (implies --coverage)" })
+        .option("filter", { type: "string", describe: "only cases whose title contains this text, or matches /regex/" }),
     )
     .command("eval <policy>", "decide one JSON request against a policy and print the decision", (y) =>
       y
@@ -89,7 +99,7 @@ function buildParser() {
         )
         .demandCommand(1, "name an audit command: verify or tail"),
     )
-    .demandCommand(1, "name a command: check, compile, eval, grants, reviews or audit")
+    .demandCommand(1, "name a command: check, test, compile, eval, grants, reviews or audit")
     .strict()
     .help()
     .version(false)
@@ -111,6 +121,15 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
       return (io) => runCheck(io, { paths, format, warningsAsErrors: Boolean(argv.warningsAsErrors) });
     case "compile":
       return (io) => runCompile(io, { paths, out: String(argv.out), format });
+    case "test":
+      return (io) =>
+        runTest(io, {
+          paths,
+          reporter: argv.reporter as ReporterName,
+          coverage: Boolean(argv.coverage),
+          coverageMin: typeof argv.coverageMin === "number" ? argv.coverageMin : undefined,
+          filter: typeof argv.filter === "string" ? argv.filter : undefined,
+        });
     case "eval":
       return (io) =>
         runEval(io, {

@@ -1,0 +1,70 @@
+/**
+ * A whole test run, as `agp test` does it: compile each policy under test once (in memory,
+ * without the type-check of the generated module, which `agp compile` runs), run every
+ * test file against its module, and total the results and the rule coverage.
+ */
+import { compileToModule, hasErrors, type Diagnostic } from "../compiler/index.js";
+import type { CheckedPolicy } from "../compiler/check/model.js";
+import type { CheckedTestFile } from "../compiler/check/model-test.js";
+import { generateSigner } from "../runtime/index.js";
+import type { PolicyModule } from "../stdlib/contract.js";
+import { CoverageRecorder } from "./coverage.js";
+import type { SuiteResult, TestFileResult } from "./results.js";
+import { runTestFile, type RunOptions } from "./runner.js";
+
+/** What a run is given: checked test files, and every policy whose rules coverage counts. */
+export interface SuiteInput {
+  readonly tests: readonly CheckedTestFile[];
+  /** Policies to report coverage for; the policies under test are always included. */
+  readonly policies?: readonly CheckedPolicy[];
+}
+
+/** Options of {@link runSuite}. */
+export interface SuiteOptions extends Pick<RunOptions, "filter" | "start" | "concurrency"> {
+  /**
+   * Type-check each generated module before running it (off by default: `agp check` and
+   * `agp compile` cover it, and it is most of the compile time).
+   */
+  readonly typecheck?: boolean;
+}
+
+/** The results, or the diagnostics that stopped a policy from compiling. */
+export interface SuiteOutcome {
+  readonly result: SuiteResult | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Compiles each policy under test once and runs every test file; never throws on bad input. */
+export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): Promise<SuiteOutcome> {
+  const started = performance.now();
+  const modules = new Map<CheckedPolicy, PolicyModule>();
+  const diagnostics: Diagnostic[] = [];
+  for (const policy of new Set(input.tests.map((test) => test.policy))) {
+    const compiled = await compileToModule(policy.source.text, { path: policy.source.path, typecheck: options.typecheck ?? false });
+    diagnostics.push(...compiled.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
+    if (compiled.module) modules.set(policy, compiled.module);
+  }
+  if (hasErrors(diagnostics)) return { result: undefined, diagnostics };
+
+  const coverage = new CoverageRecorder();
+  const signer = await generateSigner();
+  const files: TestFileResult[] = [];
+  for (const test of input.tests) {
+    const module = modules.get(test.policy);
+    // INVARIANT: every policy under test compiled (errors returned above).
+    if (!module) throw new Error(`policy \`${test.policy.name}\` has no module`);
+    files.push(await runTestFile(test, module, { ...options, coverage, signer }));
+  }
+  const cases = files.flatMap((file) => file.cases);
+  const passed = cases.filter((kase) => kase.passed).length;
+  return {
+    result: {
+      files,
+      coverage: coverage.report([...(input.policies ?? []), ...input.tests.map((test) => test.policy)]),
+      passed,
+      failed: cases.length - passed,
+      durationMs: performance.now() - started,
+    },
+    diagnostics,
+  };
+}
