@@ -3,7 +3,7 @@
  * request JSON (`{ type, id, ...attributes }`), and the list of every entity of the file,
  * sent with each request so rules can follow references (`resource.owner.manager`).
  */
-import type { CheckedTestFile, EntityValue, TestValue } from "../compiler/check/model-test.js";
+import type { CheckedTestFile, EntityValue } from "../compiler/check/model-test.js";
 
 /** An entity as request JSON. */
 export type EntityJson = { readonly type: string; readonly id: string; readonly [field: string]: unknown };
@@ -28,9 +28,4 @@ export function fileEntities(test: CheckedTestFile): readonly EntityJson[] {
     entities.push(entityJson(entity));
   }
   return entities;
-}
-
-/** A test value as the `env` of a request (absent: an empty record, which the schema judges). */
-export function envJson(value: TestValue | undefined): unknown {
-  return value ?? {};
 }

@@ -6,13 +6,12 @@
 import type { CheckedCase, CheckedTestFile } from "../compiler/check/model-test.js";
 import { generateSigner, type Signer } from "../runtime/index.js";
 import type { PolicyModule } from "../stdlib/contract.js";
-import { CaseRun, type CaseEnvironment } from "./case-run.js";
+import { runCaseSteps, type CaseEnvironment } from "./case-run.js";
 import type { CoverageRecorder } from "./coverage.js";
 import { fileEntities } from "./requests.js";
+import { DEFAULT_START } from "./scenario.js";
 import { pointAt, type CaseResult, type TestFileResult } from "./results.js";
 
-/** Where every case's virtual clock starts: Monday 5 January 2026, 10:00 UTC. */
-export const DEFAULT_START = "2026-01-05T10:00:00Z";
 
 /**
  * How many cases run at once. Cases share nothing (each has its own runtime and store),
@@ -56,7 +55,7 @@ export async function runCase(environment: CaseEnvironment, kase: CheckedCase): 
   const started = performance.now();
   const at = pointAt(environment.test.source, kase.decl.title.span);
   try {
-    const { failure, stepsRun } = await new CaseRun(environment).runSteps(kase);
+    const { failure, stepsRun } = await runCaseSteps(environment, kase);
     return { title: kase.title, at, passed: failure === undefined, failure, stepsRun, durationMs: performance.now() - started };
   } catch (error) {
     const message = `the case could not run: ${error instanceof Error ? error.message : String(error)}`;
