@@ -12,7 +12,8 @@ import type { CoverageRecorder } from "./coverage.js";
 import { decisionMismatches, expectedDecisionOf } from "./expectations.js";
 import { entityJson, type EntityJson } from "./requests.js";
 import { pointAt, type StepFailure } from "./results.js";
-import { explanationOf, Scenario, ScenarioError } from "./scenario.js";
+import { explanationOf } from "./explain.js";
+import { Scenario, ScenarioError } from "./scenario.js";
 
 /** What every case of a file shares: the policy module, the file, the entities, the signer. */
 export interface CaseEnvironment {

@@ -44,3 +44,19 @@ export function explainRequest(
     return { trace: undefined, notes: [`the policy could not explain the request: ${error instanceof Error ? error.message : String(error)}`] };
   }
 }
+
+/** Explanations of decisions the harness returned, computed only when asked for. */
+const explanations = new WeakMap<Decision, () => RequestExplanation>();
+
+/** Remembers how to explain `decision` (a scenario's or `agp/testing`'s), for failure messages. */
+export function attachExplanation(decision: Decision, explain: () => RequestExplanation): void {
+  explanations.set(decision, explain);
+}
+
+/**
+ * How the rules fared for a decision the harness returned (as `agp eval --explain`), or
+ * undefined for a decision from elsewhere.
+ */
+export function explanationOf(decision: Decision): RequestExplanation | undefined {
+  return explanations.get(decision)?.();
+}

@@ -21,8 +21,8 @@ import {
   type Signer,
   type VirtualClock,
 } from "../runtime/index.js";
-import type { Decision, PolicyModule } from "../stdlib/contract.js";
-import { explainRequest, type RequestExplanation } from "./explain.js";
+import type { PolicyModule } from "../stdlib/contract.js";
+import { attachExplanation, explainRequest } from "./explain.js";
 import type { EntityJson } from "./requests.js";
 
 /** Where a scenario's virtual clock starts by default: Monday 5 January 2026, 10:00 UTC. */
@@ -47,17 +47,6 @@ interface CurrentSession {
 
 /** Who revokes and resolves reviews in tests, as the audit log records it. */
 const TEST_ACTOR = "agp test";
-
-/** Explanations of the decisions a scenario returned, computed only when asked for. */
-const explanations = new WeakMap<Decision, () => RequestExplanation>();
-
-/**
- * How the rules fared for a decision returned by a {@link Scenario} (as `agp eval
- * --explain`), or undefined for a decision from elsewhere.
- */
-export function explanationOf(decision: Decision): RequestExplanation | undefined {
-  return explanations.get(decision)?.();
-}
 
 /** A thrown misuse of a scenario (a step before any session, a redeem without a grant). */
 export class ScenarioError extends Error {
@@ -120,7 +109,7 @@ export class Scenario {
     };
     const outcome = await current.session.request({ action, resource, env, entities });
     const earlier = this.granted.length;
-    explanations.set(outcome.decision, () => explainRequest(this.module, json, this.granted.slice(0, earlier), outcome.decision));
+    attachExplanation(outcome.decision, () => explainRequest(this.module, json, this.granted.slice(0, earlier), outcome.decision));
     if (outcome.grant) {
       this.last = outcome.grant;
       this.granted.push(json);
@@ -134,7 +123,7 @@ export class Scenario {
   }
 
   /** Redeems the last grant for its own action and resource, as the service would. */
-  redeem(): Promise<RedeemResult> {
+  async redeem(): Promise<RedeemResult> {
     const grant = this.requireGrant("redeem");
     return this.runtime.redeem(grant.token, { action: grant.action, resource: grant.resource });
   }
@@ -151,7 +140,7 @@ export class Scenario {
   }
 
   /** The current session's state. */
-  sessionState(): Promise<SessionState> {
+  async sessionState(): Promise<SessionState> {
     return this.requireSession("a session state").session.state();
   }
 

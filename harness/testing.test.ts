@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { fixture } from "./__fixtures__/load.js";
+import { installAgpMatchers, InvalidRequestError, loadPolicy, PolicyLoadError, ScenarioError } from "./testing.js";
+
+installAgpMatchers(expect);
+
+const ann = { type: "User", id: "ann", approver: true };
+const bob = { type: "User", id: "bob", approver: false };
+const annsAgent = { type: "Assistant", id: "anns_agent", onBehalfOf: { type: "User", id: "ann" } };
+const plan = { type: "Doc", id: "plan", owner: { type: "User", id: "ann" }, label: "internal" };
+
+function request(action: string, overrides: Record<string, unknown> = {}) {
+  return {
+    principal: annsAgent,
+    action,
+    resource: plan,
+    intent: "work",
+    session: "s1",
+    at: "2026-01-05T10:00:00Z",
+    env: { hour: 10 },
+    entities: [ann, bob],
+    ...overrides,
+  };
+}
+
+describe("agp/testing", () => {
+  it("decides JSON requests, with history, and the matchers read the decisions", async () => {
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    expect(policy.name).toBe("docs");
+    expect(policy.decide(request("read"))).toAllow();
+    expect(policy.decide(request("read"))).toAllowBy("read_any");
+    expect(policy.decide(request("read"))).toGrantFor("30m");
+    expect(policy.decide(request("read"))).toGrantFor(1800);
+    expect(policy.decide(request("read", { env: { hour: 4 } }))).toDenyBy("night");
+    expect(policy.decide(request("approve"), [request("write")])).toDenyBy("write_approve");
+    expect(policy.decide(request("approve"))).not.toDeny();
+  });
+
+  it("fails a matcher with expected vs actual and the explanation", async () => {
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    const decision = policy.decide(request("read", { env: { hour: 4 } }));
+    expect(() => expect(decision).toAllow()).toThrow(/expected allow, got deny[\s\S]*reasons: "too early"[\s\S]*night \(deny\): applied[\s\S]*true  env.hour < 6/);
+    expect(() => expect(decision).toDenyBy("night", "write_approve")).toThrow("expected rules `night`, `write_approve`, got `night`");
+    expect(() => expect(decision).not.toDenyBy("night")).toThrow("expected the decision not to be deny by `night`, it is deny by `night`");
+    expect(() => expect({ decision: "maybe" }).toAllow()).toThrow(/expected a decision or a request outcome/);
+  });
+
+  it("drives a scenario step by step with a virtual clock", async () => {
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    const scenario = policy.scenario({ entities: [ann, bob] });
+    await expect(scenario.redeem()).rejects.toThrow(ScenarioError);
+    await scenario.openSession(annsAgent, "skim", { hour: 10 });
+    const read = await scenario.request("read", plan);
+    expect(read).toGrantFor("30m");
+    expect((await scenario.redeem()).ok).toBe(true);
+    const secret = await scenario.request("read", { ...plan, id: "keys", label: "secret" });
+    expect(secret).toDenyBy("skim", "secret_skim");
+    expect((await scenario.sessionState()).status).toBe("suspended");
+    expect(await scenario.grantStatus()).toBe("revoked");
+    await scenario.resolveReview("approve");
+    expect((await scenario.sessionState()).status).toBe("active");
+    const later = await scenario.request("read", plan);
+    scenario.advance("31m");
+    expect(await scenario.grantStatus()).toBe("expired");
+    expect(later).toAllow();
+    await scenario.close();
+  });
+
+  it("runs test-file text against the policy", async () => {
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    const result = await policy.runTests(fixture("docs.test.agp"), { filter: (title) => title.startsWith("revoking") });
+    expect(result.cases.map((kase) => [kase.title, kase.passed])).toEqual([
+      ["revoking a grant", true],
+      ["revoking a session and a principal", true],
+    ]);
+    await expect(policy.runTests("test docs\ncase \"x\" { expect allow nope plan }")).rejects.toThrow(PolicyLoadError);
+  });
+
+  it("reports a policy that does not compile and a request that does not fit", async () => {
+    await expect(loadPolicy("policy broken\nallow x: nope", { path: "broken.agp" })).rejects.toThrow(/broken\.agp:2:\d+: error AGP/);
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    expect(() => policy.decide(request("read", { env: {} }))).toThrow(InvalidRequestError);
+  });
+});
