@@ -138,6 +138,8 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
         `if (${call(info)}) allowed = ${imports.value("addVerdict")}(allowed, ${name}, ${stringLiteral(decisionReason(info))}, ${ttl});`,
       );
     }
+    // INVARIANT: a deny (here: the intent's scope) returns before any allow rule runs.
+    if (body.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
     if (body.length > 0 || allowBody.length > 0) {
       lines.push(`let rule = "";`);
       if (allowBody.length > 0) lines.push(`let allowed: ${verdicts} | null = null;`);
@@ -149,7 +151,6 @@ ${allowBody.join("\n")}
   return ${imports.value("evaluationFailure")}(rule, error);
 }`);
     }
-    if (body.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
     lines.push(
       allowBody.length > 0
         ? `return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`

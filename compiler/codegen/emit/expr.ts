@@ -83,7 +83,7 @@ export class ExpressionEmitter {
         return plain(expr.operator === "not" ? `!(${operand})` : `-(${operand})`);
       }
       case "Has":
-        return plain(`(${this.emit(expr.path, scope).code} !== undefined)`);
+        return plain(this.presence(expr.path, scope));
       case "Binary":
         return plain(this.binary(expr, scope));
       case "Call":
@@ -95,6 +95,20 @@ export class ExpressionEmitter {
       case "RecordLiteral":
         throw new Error("record values are not allowed in policies");
     }
+  }
+
+  /**
+   * `has PATH`: every optional field along PATH is present, tested outermost first so an
+   * absent one stops the chain (`has a.b.c` is false, not an error, when `a.b` is absent).
+   */
+  private presence(path: Expr, scope: ExprScope): string {
+    const optionals: Expr[] = [];
+    for (let node: Expr | undefined = path; node !== undefined; ) {
+      if (this.context.policy.typeOf(node).kind === "optional") optionals.unshift(node);
+      node = node.kind === "Member" ? node.object : node.kind === "Paren" ? node.inner : undefined;
+    }
+    if (optionals.length === 0) return `(${this.emit(path, scope).code} !== undefined)`;
+    return `(${optionals.map((prefix) => `${this.emit(prefix, scope).code} !== undefined`).join(" && ")})`;
   }
 
   private identifier(expr: Identifier, scope: ExprScope): Emitted {
