@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { check, compileToModule, formatDiagnostic, hasErrors } from "../../compiler/index.js";
 import type { Decision, PolicyModule, PolicyRequest } from "../../stdlib/contract.js";
 import { listFacts } from "../../stdlib/list-facts.js";
-import { policyArbitrary, requestWithHistoryArbitrary } from "./generators.js";
+import { policyArbitrary, requestWithHistoryArbitrary, schemaText } from "./generators.js";
 import { interpret } from "./interpreter.js";
 import { fuzzSeed, runs } from "./runs.js";
 
@@ -113,4 +113,32 @@ describe("differential: compiled module vs interpreter", () => {
     );
     expect(decisions).toBe(POLICIES * REQUESTS_PER_POLICY);
   }, runs(60_000, 3_600_000));
+});
+
+describe("differential: known disagreements (reported, not yet decided)", () => {
+  // In a rule `on Doc`, `event.resource` is typed `Doc`, but a session's events may be on a
+  // Folder. The compiled module then reads `amount` as JS `undefined`: `not (undefined > 3)`
+  // holds, so the Folder event matches and the rule below ALLOWS. The interpreter fails
+  // closed (an error: a Folder has no `amount`). Flip `it.fails` once the language decides.
+  it.fails("a history `where` reading a field the event's resource type lacks", async () => {
+    const text = `${schemaText}allow odd: read on Doc when exists(session where not (event.resource.amount > 3))\n`;
+    const compiled = await compileChecked(text);
+    const base = {
+      principal: { type: "Bot", id: "a1", onBehalfOf: { type: "User", id: "alice" }, model: "m", trust: 1 },
+      intent: "work",
+      session: "s1",
+      env: { hour: 3, country: "FR", ip: "1.2.3.4", managed: true, ttl: 60, since: "2026-01-05T10:00:00Z" },
+      entities: [{ type: "User", id: "alice", dept: "x", level: 1, tags: [] }],
+    };
+    const folder = { type: "Folder", id: "f1", owner: { type: "User", id: "alice" }, size: 1 };
+    const doc = { type: "Doc", id: "d1", owner: { type: "User", id: "alice" }, label: "public", amount: 1, tags: [], created: "2026-01-05T10:00:00Z" };
+    const request = { ...base, action: "read", resource: doc, at: "2026-01-05T10:00:00Z" };
+    const earlier = { ...base, action: "read", resource: folder, at: "2026-01-05T09:00:00Z" };
+    const sample: Sample = {
+      json: { request, history: [earlier] },
+      request: parse(compiled.module, request),
+      history: [parse(compiled.module, earlier)],
+    };
+    expect(firstDisagreement(text, compiled, [sample])).toBeUndefined();
+  });
 });

@@ -154,7 +154,6 @@ class Expressions {
           [
             pick(labels),
             ...(only(ctx, "Doc") ? [fc.constant("resource.label")] : []),
-            ...(event && only(ctx, "Doc") ? [fc.constant("event.resource.label")] : []),
           ],
           () => [],
         ];
@@ -172,7 +171,6 @@ class Expressions {
             fc.subarray(strings.slice(0, 5)).map((l) => `[${l.map(quoted).join(", ")}]`),
             user().map((u) => `${u}.tags`),
             ...(only(ctx, "Doc") ? [fc.constant("resource.tags")] : []),
-            ...(event && only(ctx, "Doc") ? [fc.constant("event.resource.tags")] : []),
           ],
           () => [],
         ];
@@ -194,6 +192,17 @@ class Expressions {
     ];
     if (only(ctx, "Doc")) templates.push(n.map((x) => `(has resource.reviewer and resource.reviewer.level >= ${x})`));
     if (only(ctx, "Folder")) templates.push(pick(labels).map((l) => `(has resource.level and resource.level > ${l})`));
+    if (ctx.inWhere && only(ctx, "Doc")) {
+      // `event.resource` is typed as the rule's resource, but events may be on other types;
+      // what reading `amount` of a Folder event means is disputed (see differential.test.ts),
+      // so type-specific fields are read only of events on this very resource.
+      const same = "event.resource == resource and";
+      templates.push(
+        fc.tuple(pick(["<", ">="]), pick(labels)).map(([op, l]) => `(${same} event.resource.label ${op} ${l})`),
+        s.map((x) => `(${same} ${x} in event.resource.tags)`),
+        n.map((x) => `(${same} event.resource.amount > ${x})`),
+      );
+    }
     return fc.oneof(...templates);
   }
 
