@@ -16,10 +16,9 @@ import type * as ast from "./ast.js";
 import { type Diagnostic, formatDiagnostic, InternalCompilerError } from "./diagnostics.js";
 import { keyword, tokenize } from "./lexer.js";
 import { parsePolicy, parseTestFile } from "./parse.js";
-import { type AgpComment, printAgpNode, printCommentText, type PrintableNode } from "./printer.js";
+import { canAttachComment, childKeys, placeComment, printWithComments, type PlacedComment } from "./format-comments.js";
+import { type AgpComment, printCommentText, type PrintableNode } from "./printer.js";
 import { Source, type Span } from "./source.js";
-
-const { breakParent } = prettier.doc.builders;
 
 /** The root Prettier formats: a policy or test file with its comments. */
 export type AgpDocument = (ast.PolicyFile | ast.TestFile) & { comments?: AgpComment[] };
@@ -92,24 +91,16 @@ type AnyNode = PrintableNode | AgpComment;
 /** The `agp-ast` printer: printer.ts for nodes, plus where comments attach. */
 export const printers: Record<string, Printer<AnyNode>> = {
   "agp-ast": {
-    print(path, options, print) {
-      const node = path.node as PrintableNode & { comments?: AgpComment[] };
-      const printed = printAgpNode(path as AstPath<PrintableNode>, options as ParserOptions<PrintableNode>, print);
-      // A comment on its own line after a node is printed after the end of that line: the
-      // groups around the node break so that this line ends where the node does.
-      const ownLineTrailing = node.comments?.some(
-        (c) => c.trailing && prettier.util.hasNewline(options.originalText, c.span.start, { backwards: true }),
-      );
-      return ownLineTrailing ? [printed, breakParent] : printed;
-    },
+    print: (path, options, print) => printWithComments(path as AstPath<PrintableNode>, options as ParserOptions<PrintableNode>, print),
+    willPrintOwnComments: () => true,
     printComment: (path) => printCommentText(path.node as AgpComment),
     isBlockComment: (node) => node.kind === "Comment" && node.text.startsWith("/*"),
     canAttachComment,
     getVisitorKeys: (node) => childKeys(node),
     handleComments: {
-      ownLine: (comment, _text, _options, root) => placeComment(comment as PlacedComment, root as AgpDocument, "ownLine"),
-      endOfLine: (comment, _text, _options, root) => placeComment(comment as PlacedComment, root as AgpDocument, "endOfLine"),
-      remaining: (comment, _text, _options, root) => placeComment(comment as PlacedComment, root as AgpDocument, "remaining"),
+      ownLine: (comment, text, _options, root) => placeComment(comment as PlacedComment, text, root as AgpDocument, "ownLine"),
+      endOfLine: (comment, text, _options, root) => placeComment(comment as PlacedComment, text, root as AgpDocument, "endOfLine"),
+      remaining: (comment, text, _options, root) => placeComment(comment as PlacedComment, text, root as AgpDocument, "remaining"),
     },
   },
 };
@@ -126,125 +117,6 @@ export const agpPrettierPlugin: Plugin = {
 };
 
 export default agpPrettierPlugin;
-
-// ---------------------------------------------------------------------------------------
-// Comment attachment
-// ---------------------------------------------------------------------------------------
-
-function isNode(value: unknown): value is PrintableNode {
-  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
-}
-
-/** The properties of a node that hold child nodes, in declaration order. */
-function childKeys(node: AnyNode): string[] {
-  return Object.entries(node)
-    .filter(([key, value]) => key !== "comments" && (isNode(value) || (Array.isArray(value) && value.some(isNode))))
-    .map(([key]) => key);
-}
-
-function children(node: PrintableNode): PrintableNode[] {
-  const record = node as unknown as Record<string, unknown>;
-  return childKeys(node).flatMap((key) => {
-    const value = record[key];
-    return Array.isArray(value) ? value.filter(isNode) : isNode(value) ? [value] : [];
-  });
-}
-
-/**
- * Every node takes comments except the inner links of an `and` / `or` chain, which the
- * printer flattens: their comments go to the operands instead.
- */
-function canAttachComment(node: AnyNode, ancestors?: AnyNode[]): boolean {
-  if (!isNode(node) || (node as AnyNode).kind === "Comment") return false;
-  const parent = ancestors?.[0];
-  return !(node.kind === "Binary" && parent?.kind === "Binary" && parent.left === node && parent.operator === node.operator);
-}
-
-/** Kinds that the printer always starts on a line of their own. */
-const lineStartKinds: ReadonlySet<string> = new Set([
-  "SensitivityDecl",
-  "EntityDecl",
-  "ContextDecl",
-  "ActionDecl",
-  "IntentDecl",
-  "RuleDecl",
-  "SeparateDecl",
-  "MonitorDecl",
-  "LetDecl",
-  "CaseDecl",
-  "SessionStep",
-  "ExpectDecisionStep",
-  "AdvanceStep",
-  "RedeemStep",
-  "RevokeStep",
-  "ExpectStateStep",
-  "ResolveReviewStep",
-  "FieldDecl",
-  "RecordLiteralField",
-]);
-
-/** Whether `node` (a child of `parent`) starts a line once the comments before it are printed. */
-function startsLine(node: PrintableNode, parent: PrintableNode | undefined): boolean {
-  if (lineStartKinds.has(node.kind)) return true;
-  if (parent?.kind === "ListLiteral") return true;
-  return parent?.kind === "Call" && node !== parent.callee;
-}
-
-/** Containers that print the comments inside their empty brackets themselves. */
-const containerLists: Readonly<Record<string, string>> = {
-  EntityDecl: "fields",
-  ContextDecl: "fields",
-  RecordType: "fields",
-  RecordLiteral: "fields",
-  ListLiteral: "elements",
-  CaseDecl: "steps",
-};
-
-type PlacedComment = AgpComment & {
-  enclosingNode?: PrintableNode;
-  precedingNode?: PrintableNode;
-  followingNode?: PrintableNode;
-};
-
-/** Decides where a comment goes; false leaves it to Prettier's default placement. */
-function placeComment(comment: PlacedComment, root: AgpDocument, placement: "ownLine" | "endOfLine" | "remaining"): boolean {
-  const header = root.kind === "PolicyFile" ? root.name : root.policyName;
-  if (comment.span.end <= header.span.start) return attach(root, comment, "leading");
-  const { enclosingNode: enclosing, precedingNode: preceding, followingNode: following } = comment;
-  const listKey = enclosing ? containerLists[enclosing.kind] : undefined;
-  if (enclosing && listKey && !following && (enclosing as unknown as Record<string, unknown[]>)[listKey]?.length === 0) {
-    return attach(enclosing, comment, "dangling");
-  }
-  const movable = placement !== "remaining" && (placement === "ownLine" || !preceding);
-  const keepsPlace =
-    following === undefined ||
-    startsLine(following, enclosing) ||
-    (!preceding && (enclosing?.kind === "Paren" || enclosing?.kind === "History"));
-  if ((preceding || following) && (!movable || keepsPlace)) return false;
-  const target = lineStartAncestor(root, comment.span);
-  return target ? attach(target, comment, "leading") : false;
-}
-
-/** The innermost node containing `span` that starts a line (a declaration, step, field or element). */
-function lineStartAncestor(root: AgpDocument, span: Span): PrintableNode | undefined {
-  let found: PrintableNode | undefined;
-  let node: PrintableNode = root;
-  for (;;) {
-    const child: PrintableNode | undefined = children(node).find((c) => c.span.start <= span.start && span.end <= c.span.end);
-    if (!child) return found;
-    if (startsLine(child, node)) found = child;
-    node = child;
-  }
-}
-
-function attach(node: PrintableNode, comment: AgpComment, as: "leading" | "trailing" | "dangling"): true {
-  comment.leading = as === "leading";
-  comment.trailing = as === "trailing";
-  comment.printed = false;
-  const holder = node as { comments?: AgpComment[] };
-  (holder.comments ??= []).push(comment);
-  return true;
-}
 
 // ---------------------------------------------------------------------------------------
 // Formatting a file

@@ -55,17 +55,17 @@ export function printAgpNode(path: Path, options: Options, print: PrintChild): D
 
 /**
  * The items of a list property, one per line after a line break, with a blank line where the
- * source had one after the previous item (or after `previous`, for the first item).
+ * source had one after the previous item (or after `previous`, for the first item; none
+ * before the first item without it).
  */
-function printLines(path: Path, options: Options, print: PrintChild, key: ListKey, previous: { span: Span }): Doc[] {
+function printLines(path: Path, options: Options, print: PrintChild, key: ListKey, previous?: { span: Span }): Doc[] {
   const parts: Doc[] = [];
   let before = previous;
   path.each((child) => {
-    const item = child.node as PrintableNode;
     parts.push(hardline);
-    if (util.isNextLineEmpty(options.originalText, before.span.end)) parts.push(hardline);
+    if (before && util.isNextLineEmpty(options.originalText, before.span.end)) parts.push(hardline);
     parts.push(print());
-    before = item;
+    before = child.node as PrintableNode;
   }, key);
   return parts;
 }
@@ -144,7 +144,7 @@ function printDeclaration(path: Path, options: Options, print: PrintChild): Doc 
       if (node.steps.length === 0) {
         return ["case ", print("title"), dangling ? [" {", indent([hardline, dangling]), hardline, "}"] : " {}"];
       }
-      return ["case ", print("title"), " {", indent(printLines(path, options, print, "steps", node.title)), hardline, "}"];
+      return ["case ", print("title"), " {", indent(printLines(path, options, print, "steps")), hardline, "}"];
     }
     default:
       return undefined;
