@@ -10,7 +10,8 @@ import type { Signer } from "../runtime/index.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import type { CoverageRecorder } from "./coverage.js";
 import { decisionMismatches, expectedDecisionOf } from "./expectations.js";
-import { entityJson, type EntityJson } from "./requests.js";
+import { HarnessStore } from "./harness-store.js";
+import { entityJson, type EntityCatalog } from "./requests.js";
 import { pointAt, type StepFailure } from "./results.js";
 import { explanationOf } from "./explain.js";
 import { Scenario, ScenarioError } from "./scenario.js";
@@ -19,7 +20,7 @@ import { Scenario, ScenarioError } from "./scenario.js";
 export interface CaseEnvironment {
   readonly test: CheckedTestFile;
   readonly module: PolicyModule;
-  readonly entities: readonly EntityJson[];
+  readonly entities: EntityCatalog;
   readonly signer: Signer;
   /** Where the virtual clock starts (epoch milliseconds). */
   readonly start: number;
@@ -35,6 +36,7 @@ export async function runCaseSteps(
     start: environment.start,
     entities: environment.entities,
     signer: environment.signer,
+    store: new HarnessStore(),
   });
   const fail = (step: { readonly span: StepFailure["at"]["span"] }, message: string): StepFailure => ({
     message,

@@ -12,6 +12,8 @@ import { decisionMismatches, describeActual, describeExpected } from "./expectat
 import { explanationOf } from "./explain.js";
 import { explanationLines } from "./failure-text.js";
 import type { ExpectedDecision } from "./results.js";
+// Brings vitest's declarations into the program so the augmentation below resolves (types only).
+import type {} from "vitest";
 
 /** The matchers' signatures, merged into vitest's `expect(...)` by the augmentation below. */
 export interface AgpMatchers<R = unknown> {

@@ -4,11 +4,12 @@
  * steps run in order, so requests it allowed are history for the steps after them.
  */
 import type { CheckedCase, CheckedTestFile } from "../compiler/check/model-test.js";
-import { generateSigner, type Signer } from "../runtime/index.js";
+import type { Signer } from "../runtime/index.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { runCaseSteps, type CaseEnvironment } from "./case-run.js";
 import type { CoverageRecorder } from "./coverage.js";
-import { fileEntities } from "./requests.js";
+import { EntityCatalog } from "./requests.js";
+import { testSigner } from "./test-signer.js";
 import { DEFAULT_START } from "./scenario.js";
 import { pointAt, type CaseResult, type TestFileResult } from "./results.js";
 
@@ -25,7 +26,7 @@ export interface RunOptions {
   readonly filter?: (title: string) => boolean;
   /** Records which rules decided, for `--coverage`. */
   readonly coverage?: CoverageRecorder;
-  /** The key that signs grant tokens; one is generated per file when omitted. */
+  /** The key that signs grant tokens; a fresh HS256 test key per file when omitted. */
   readonly signer?: Signer;
   /** Where the virtual clock of every case starts ({@link DEFAULT_START}). */
   readonly start?: string | number | Date;
@@ -40,8 +41,8 @@ export async function runTestFile(test: CheckedTestFile, module: PolicyModule, o
   const environment: CaseEnvironment = {
     test,
     module,
-    entities: fileEntities(test),
-    signer: options.signer ?? (await generateSigner()),
+    entities: EntityCatalog.of(test),
+    signer: options.signer ?? (await testSigner()),
     start: typeof start === "number" ? start : new Date(start).getTime(),
     coverage: options.coverage,
   };

@@ -19,11 +19,12 @@ import {
   type Session,
   type SessionState,
   type Signer,
+  type Store,
   type VirtualClock,
 } from "../runtime/index.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { attachExplanation, explainRequest } from "./explain.js";
-import type { EntityJson } from "./requests.js";
+import { EntityCatalog, type EntityJson } from "./requests.js";
 
 /** Where a scenario's virtual clock starts by default: Monday 5 January 2026, 10:00 UTC. */
 export const DEFAULT_START = "2026-01-05T10:00:00Z";
@@ -32,8 +33,13 @@ export const DEFAULT_START = "2026-01-05T10:00:00Z";
 export interface ScenarioOptions {
   /** Where the virtual clock starts ({@link DEFAULT_START}). */
   readonly start?: string | number | Date;
-  /** Entities sent with every request (`entities` of the request JSON). */
-  readonly entities?: readonly EntityJson[];
+  /**
+   * Entities for the requests: a list is sent whole with every request; a catalog sends
+   * each request only the entities reachable from it (what `agp test` does).
+   */
+  readonly entities?: readonly EntityJson[] | EntityCatalog;
+  /** The store of the runtime; a fresh {@link memoryStore} when omitted. */
+  readonly store?: Store;
   /** The key that signs grant tokens; a fresh one when omitted. */
   readonly signer?: Signer | Promise<Signer>;
 }
@@ -63,7 +69,9 @@ export class Scenario {
   private last: Grant | undefined;
   /** The JSON of every granted request so far, for explanations (the runtime keeps its own facts). */
   private readonly granted: Record<string, unknown>[] = [];
-  private readonly entities: readonly EntityJson[];
+  private readonly entities: readonly EntityJson[] | EntityCatalog;
+  /** With a catalog: the entities the principals and resources of granted requests refer to (history events reach them). */
+  private readonly historyReferences = new Set<string>();
 
   constructor(
     private readonly module: PolicyModule,
@@ -71,7 +79,7 @@ export class Scenario {
   ) {
     this.clock = virtualClock(options.start ?? DEFAULT_START);
     this.entities = options.entities ?? [];
-    this.runtime = createRuntime({ policy: module, store: memoryStore(), clock: this.clock, signer: options.signer ?? generateSigner() });
+    this.runtime = createRuntime({ policy: module, store: options.store ?? memoryStore(), clock: this.clock, signer: options.signer ?? generateSigner() });
   }
 
   /** The current session, if one was opened. */
@@ -95,7 +103,9 @@ export class Scenario {
   async request(action: string, resource: EntityJson, options: { readonly env?: unknown; readonly entities?: readonly EntityJson[] } = {}): Promise<RequestOutcome> {
     const current = this.requireSession("a request");
     const env = options.env ?? current.env ?? {};
-    const entities = options.entities ? [...this.entities, ...options.entities] : this.entities;
+    const catalog = this.entities instanceof EntityCatalog ? this.entities : undefined;
+    const sent = catalog ? catalog.reachable(this.requestReferences(catalog, current.principal, resource, env)) : (this.entities as readonly EntityJson[]);
+    const entities = options.entities ? [...sent, ...options.entities] : sent;
     // The same JSON the runtime validates (same session id and time), kept for explanations.
     const json: Record<string, unknown> = {
       principal: current.principal,
@@ -113,8 +123,18 @@ export class Scenario {
     if (outcome.grant) {
       this.last = outcome.grant;
       this.granted.push(json);
+      catalog?.referencesFrom(current.principal, this.historyReferences);
+      catalog?.referencesFrom(resource, this.historyReferences);
     }
     return outcome;
+  }
+
+  /** What a request refers to: its principal's and resource's attributes, its env, and the history's. */
+  private requestReferences(catalog: EntityCatalog, principal: EntityJson, resource: EntityJson, env: unknown): Set<string> {
+    const found = new Set(this.historyReferences);
+    catalog.referencesFrom(principal, found);
+    catalog.referencesFrom(resource, found);
+    return catalog.referencesIn(env, found);
   }
 
   /** Moves the virtual clock forward (`"10m"` or milliseconds). */

@@ -6,11 +6,11 @@
 import { compileToModule, hasErrors, type Diagnostic } from "../compiler/index.js";
 import type { CheckedPolicy } from "../compiler/check/model.js";
 import type { CheckedTestFile } from "../compiler/check/model-test.js";
-import { generateSigner } from "../runtime/index.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { CoverageRecorder } from "./coverage.js";
 import type { SuiteResult, TestFileResult } from "./results.js";
 import { runTestFile, type RunOptions } from "./runner.js";
+import { testSigner } from "./test-signer.js";
 
 /** What a run is given: checked test files, and every policy whose rules coverage counts. */
 export interface SuiteInput {
@@ -47,7 +47,7 @@ export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): P
   if (hasErrors(diagnostics)) return { result: undefined, diagnostics };
 
   const coverage = new CoverageRecorder();
-  const signer = await generateSigner();
+  const signer = await testSigner();
   const files: TestFileResult[] = [];
   for (const test of input.tests) {
     const module = modules.get(test.policy);

@@ -1,0 +1,15 @@
+/**
+ * The key that signs grant tokens in test runs: HMAC-SHA-256 (`HS256`) with a random
+ * secret made once per run. Tokens are still real JWTs, signed and verified by the same
+ * runtime code (signature, type, issuer, audience, times, claims), so redeem behaves
+ * exactly as with the default Ed25519 key, at a fraction of the cost per grant. Never
+ * used outside tests: a shared secret would let any verifier mint tokens.
+ */
+import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
+import { importSigner, type Signer } from "../runtime/index.js";
+
+/** A fresh HS256 signer for one test run. */
+export function testSigner(): Promise<Signer> {
+  const secret = createSecretKey(randomBytes(32));
+  return importSigner({ privateKey: secret, publicKey: secret, kid: `agp-test-${randomUUID()}`, alg: "HS256" });
+}
