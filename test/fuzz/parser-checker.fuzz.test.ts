@@ -121,9 +121,9 @@ describe("parser and checker fuzzing", () => {
       fc.property(header, fc.array(fc.constantFrom(...vocabulary), { maxLength: 120 }), (head, words) => {
         checkBoth(head + words.join(" "));
       }),
-      { numRuns: runs(300, 20_000), ...seed },
+      { numRuns: runs(300, 5_000), ...seed },
     );
-  });
+  }, runs(30_000, 1_800_000));
 
   it("never throws on random mutations of the example policies and test files", () => {
     const files = [...examples.policies, ...examples.tests];
@@ -131,9 +131,9 @@ describe("parser and checker fuzzing", () => {
       fc.property(fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 8 }), (index, edits) => {
         checkBoth(mutate(files[index] ?? "", edits));
       }),
-      { numRuns: runs(300, 20_000), ...seed },
+      { numRuns: runs(200, 5_000), ...seed },
     );
-  });
+  }, runs(30_000, 1_800_000));
 });
 
 // ---------------------------------------------------------------------------------------
