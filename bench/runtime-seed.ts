@@ -4,9 +4,11 @@
  * hundred requests per session, reports owned by the humans, six reads, three submits
  * and one approval of a colleague's report in ten, evenly over the last 30 days. It is
  * written straight into the store (the indexes a runtime would have built included), so
- * a million events take seconds, not the hours a million signed grants would.
+ * a million events take seconds, not the hours a million signed grants would. The module's
+ * schema validates one request per (session, action, report owner); the others are that
+ * request re-targeted at their report and time, as validation would have produced them.
  */
-import type { PolicyModule } from "../stdlib/contract.js";
+import type { PolicyModule, PolicyRequest } from "../stdlib/contract.js";
 import { eventOf } from "../stdlib/list-facts.js";
 import { PolicyFacts } from "../runtime/facts.js";
 import { entityKey } from "../runtime/index.js";
@@ -64,8 +66,20 @@ export function seededSession(index: number, humans: number): SessionRecord {
 export async function seedHistory(store: Store, module: PolicyModule, events: number): Promise<void> {
   const facts = new PolicyFacts(module);
   const { humans, sessions, reportsPerHuman } = historyShape(events);
-  for (let index = 0; index < sessions; index++) await store.saveSession(seededSession(index, humans));
+  const sessionRecords = Array.from({ length: sessions }, (_, index) => seededSession(index, humans));
+  for (const record of sessionRecords) await store.saveSession(record);
+  const humanRecords = Array.from({ length: humans }, (_, index) => human(index));
   const versions = new Map<string, number>();
+  const templates = new Map<string, PolicyRequest>();
+  const validated = (json: unknown, key: string): PolicyRequest => {
+    let template = templates.get(key);
+    if (!template) {
+      const parsed = module.requestSchema.safeParse(json);
+      if (!parsed.success) throw new Error(`a seeded request does not fit the policy: ${parsed.error.message}`);
+      templates.set(key, (template = parsed.data));
+    }
+    return template;
+  };
   const batch: GrantCommit[] = [];
   const flush = async () => {
     if (store instanceof SqliteStore) store.importGrants(batch);
@@ -73,7 +87,7 @@ export async function seedHistory(store: Store, module: PolicyModule, events: nu
     batch.length = 0;
   };
   for (let i = 0; i < events; i++) {
-    const session = seededSession(i % sessions, humans);
+    const session = sessionRecords[i % sessions]!;
     const owner = Number(session.onBehalfOf?.id.slice(1));
     const kind = i % 10;
     const action = kind < 6 ? "read" : kind < 9 ? "submit" : "approve";
@@ -88,11 +102,9 @@ export async function seedHistory(store: Store, module: PolicyModule, events: nu
       session: session.id,
       at: new Date(at).toISOString(),
       env: OFFICE_HOURS,
-      entities: [human(owner), human(reportOwner)],
+      entities: [humanRecords[owner], humanRecords[reportOwner]],
     };
-    const parsed = module.requestSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`a seeded request does not fit the policy: ${parsed.error.message}`);
-    const request = parsed.data;
+    const request = retarget(validated(json, `${session.id}|${action}|${reportOwner}`), resource.id, at);
     const scope = entityKey(request.resource);
     const version = versions.get(scope) ?? 0;
     versions.set(scope, version + 1);
@@ -123,4 +135,9 @@ export async function seedHistory(store: Store, module: PolicyModule, events: nu
   }
   await flush();
   await store.setMarker(`index:${facts.namespace}`, events);
+}
+
+/** `template` about another report of the same owner, at another time. */
+function retarget(template: PolicyRequest, resourceId: string, at: number): PolicyRequest {
+  return { ...template, resource: { ...template.resource, id: resourceId }, at };
 }

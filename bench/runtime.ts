@@ -5,7 +5,9 @@
  * events; and two ratios against baselines measured in the same run: issuing a grant vs
  * bare `jose` EdDSA signing of the same token (aim ≤ 1.5× with the memory store), and the
  * decision time at 1,000,000 events vs 10 (aim ≤ 2×).
- * `AGP_BENCH_MAX_HISTORY` caps the history sizes (e.g. 10000 for a quick run).
+ * `AGP_BENCH_MAX_HISTORY` caps the history sizes (e.g. 10000 for a quick run);
+ * `AGP_BENCH_STORES=memory,sqlite` picks the stores. Run with `--expose-gc` (as the npm
+ * script does) so each measurement starts after a full collection of the seeding garbage.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,11 +37,18 @@ interface StoreKind {
 }
 
 let files = 0;
-const storeKinds: readonly StoreKind[] = [
+const allStoreKinds: readonly StoreKind[] = [
   { name: "memory", requests: 5000, make: () => memoryStore() },
   { name: "sqlite", requests: 2000, make: () => sqliteStore(path.join(scratch, `bench-${++files}.db`)) },
   { name: "sqlite (sync full)", requests: 40, make: () => sqliteStore(path.join(scratch, `bench-${++files}.db`), { synchronous: "full" }) },
 ];
+const chosenStores = process.env.AGP_BENCH_STORES?.split(",").map((name) => name.trim());
+const storeKinds = allStoreKinds.filter((kind) => !chosenStores || chosenStores.includes(kind.name.split(" ")[0] ?? ""));
+
+/** A full collection when node runs with `--expose-gc`, so garbage of one phase is not timed in the next. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
 
 async function loadPolicy(): Promise<{ module: PolicyModule; origin: string }> {
   const file = "examples/expenses/expenses.agp";
@@ -92,6 +101,7 @@ async function requestsWithGrant(module: PolicyModule, kind: StoreKind, signer: 
     if (!outcome.grant) throw new Error(`the benchmark request was denied: ${outcome.decision.reasons.join("; ")}`);
     tokens.push({ token: outcome.grant.token, resource });
   };
+  collectGarbage();
   const perRound = Math.max(1, Math.floor(kind.requests / ROUNDS));
   const requestRounds: number[] = [];
   const ratios: number[] = [];
@@ -139,6 +149,7 @@ async function decisionAt(module: PolicyModule, kind: StoreKind, signer: Signer,
   const seedStart = performance.now();
   await seedHistory(store, module, events);
   const seedSeconds = (performance.now() - seedStart) / 1000;
+  collectGarbage();
   const { humans, sessions, reportsPerHuman } = historyShape(events);
   const clock = virtualClock(NOW);
   const rt: Runtime = createRuntime({ policy: module, store, signer, clock });
