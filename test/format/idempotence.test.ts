@@ -83,6 +83,9 @@ function rejoin(parts: readonly string[], choices: readonly number[]): string {
     .join("");
 }
 
+/** Runs per example; `AGP_FUZZ_RUNS=500` for a longer hunt. */
+const fuzzRuns = Number(process.env.AGP_FUZZ_RUNS ?? 25);
+
 describe("fuzzed layouts of the examples", () => {
   it.each(exampleFiles)("%s: formatting is idempotent and keeps every comment", async (relativePath) => {
     const parts = pieces(read(relativePath), relativePath);
@@ -95,7 +98,7 @@ describe("fuzzed layouts of the examples", () => {
         expect(await format(once, relativePath)).toBe(once);
         expect(commentsOf(once, relativePath)).toEqual(commentsOf(input, relativePath));
       }),
-      { numRuns: Number(process.env.AGP_FUZZ_RUNS ?? 25) },
+      { numRuns: fuzzRuns },
     );
-  });
+  }, fuzzRuns * 2_000);
 });
