@@ -5,11 +5,12 @@
  * exactly as with the default Ed25519 key, at a fraction of the cost per grant. Never
  * used outside tests: a shared secret would let any verifier mint tokens.
  */
-import { createSecretKey, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID, webcrypto } from "node:crypto";
 import { importSigner, type Signer } from "../runtime/index.js";
 
 /** A fresh HS256 signer for one test run. */
-export function testSigner(): Promise<Signer> {
-  const secret = createSecretKey(randomBytes(32));
+export async function testSigner(): Promise<Signer> {
+  // A WebCrypto key, which jose uses as is (a KeyObject would be converted on every token).
+  const secret = await webcrypto.subtle.importKey("raw", randomBytes(32), { name: "HMAC", hash: "SHA-256" }, true, ["sign", "verify"]);
   return importSigner({ privateKey: secret, publicKey: secret, kid: `agp-test-${randomUUID()}`, alg: "HS256" });
 }
