@@ -82,3 +82,26 @@ describe("agp/testing", () => {
     expect(() => policy.decide(request("read", { env: {} }))).toThrow(InvalidRequestError);
   });
 });
+
+describe("agp/testing as docs/testing.md shows it", () => {
+  it("tests the expenses example", async () => {
+    const { loadPolicyFile } = await import("./testing.js");
+    const policy = await loadPolicyFile("examples/expenses/expenses.agp");
+    const alice = { type: "User", id: "alice", department: "sales", approver: true };
+    const agent = { type: "Assistant", id: "a1", onBehalfOf: { type: "User", id: "alice" } };
+    const report = { type: "ExpenseReport", id: "r1", owner: { type: "User", id: "alice" }, amount: 420, label: "internal" };
+    const office = { hour: 10, country: "FR", device: { managed: true } };
+    const submit = { principal: agent, action: "submit", resource: report, intent: "file_expenses", session: "s1", at: "2026-01-05T10:00:00Z", env: office, entities: [alice] };
+    expect(policy.decide(submit)).toAllowBy("file_own");
+    expect(policy.decide(submit)).toGrantFor("15m");
+    expect(policy.decide({ ...submit, env: { ...office, hour: 23 } })).toDenyBy("night");
+    expect(policy.decide({ ...submit, action: "approve", intent: "review_team" }, [submit])).toDenyBy("submit_approve");
+    const scenario = policy.scenario({ entities: [alice] });
+    await scenario.openSession(agent, "file_expenses", office);
+    expect(await scenario.request("submit", report)).toGrantFor("15m");
+    expect((await scenario.redeem()).ok).toBe(true);
+    scenario.advance("16m");
+    expect(await scenario.grantStatus()).toBe("expired");
+    await scenario.close();
+  });
+});
