@@ -9,7 +9,8 @@ import type { PolicyModule } from "../stdlib/contract.js";
 import { checkPolicy, checkTestFile } from "./check/index.js";
 import type { CheckedPolicy } from "./check/model.js";
 import type { CheckedTestFile } from "./check/model-test.js";
-import { generateModule } from "./codegen/index.js";
+import { emitModule, generateCheckedModule } from "./codegen/index.js";
+import { warmUpFormatter } from "./codegen/format.js";
 import { typecheckModule } from "./codegen/typecheck.js";
 import { transpileModule } from "./codegen/transpile.js";
 import { createDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
@@ -110,12 +111,13 @@ export interface CompileResult {
  * generated code is a compiler bug and comes back as an AGP9001 diagnostic.
  */
 export async function compile(text: string, options: SourceOptions): Promise<CompileResult> {
+  // Prettier loads in its worker while this thread parses and checks.
+  warmUpFormatter();
   const checked = check(text, options);
   if (!checked.policy || hasErrors(checked.diagnostics)) return { result: undefined, diagnostics: checked.diagnostics };
   const policy = checked.policy;
   try {
-    const { typescript } = await generateModule(policy, { sourcePath: options.path });
-    const typeErrors = typecheckModule(typescript, policy);
+    const { typescript, typeErrors } = await generateCheckedModule(policy, { sourcePath: options.path });
     if (typeErrors.length > 0) {
       return { result: undefined, diagnostics: [...checked.diagnostics, ...typeErrors] };
     }
@@ -137,7 +139,8 @@ export interface ModuleResult {
 
 /**
  * Compiles a policy in memory and loads the module, for `agp eval`, `agp test` and
- * `agp/testing`. Skips writing files; the type-check still runs unless `typecheck: false`.
+ * `agp/testing`. Skips formatting and writing files; the type-check still runs unless
+ * `typecheck: false`.
  */
 export async function compileToModule(
   text: string,
@@ -147,7 +150,8 @@ export async function compileToModule(
   if (!checked.policy || hasErrors(checked.diagnostics)) return { module: undefined, diagnostics: checked.diagnostics };
   const policy = checked.policy;
   try {
-    const { typescript } = await generateModule(policy, { sourcePath: options.path });
+    // Loaded, never written: the emitted code needs no formatting.
+    const typescript = emitModule(policy, { sourcePath: options.path });
     if (options.typecheck !== false) {
       const typeErrors = typecheckModule(typescript, policy);
       if (typeErrors.length > 0) return { module: undefined, diagnostics: [...checked.diagnostics, ...typeErrors] };

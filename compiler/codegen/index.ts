@@ -15,7 +15,9 @@ import { emitHistory } from "./emit/history.js";
 import { emitMetadata } from "./emit/metadata.js";
 import { emitSchemas } from "./emit/schema.js";
 import { emitTypes } from "./emit/types.js";
-import { formatTypescript } from "./format.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { formatInBackground, formatTypescript } from "./format.js";
+import { typecheckModule } from "./typecheck.js";
 
 /** Options of {@link generateModule}. */
 export interface GenerateOptions {
@@ -31,6 +33,30 @@ export interface GeneratedModule {
 /** Generates and formats the decision module of a checked policy. */
 export async function generateModule(policy: CheckedPolicy, options: GenerateOptions): Promise<GeneratedModule> {
   return { typescript: await formatTypescript(emitModule(policy, options)) };
+}
+
+/** A generated module, formatted, and the type errors of its code (AGP9001; empty when it type-checks). */
+export interface CheckedModule extends GeneratedModule {
+  readonly typeErrors: readonly Diagnostic[];
+}
+
+/**
+ * Generates, formats and type-checks the decision module of a checked policy: prettier runs
+ * in a worker while this thread type-checks the emitted code, so the two costliest passes
+ * overlap. Formatting changes only layout, so the emitted code's type errors are the
+ * formatted module's, and `// @agp-span` markers locate them either way.
+ */
+export async function generateCheckedModule(policy: CheckedPolicy, options: GenerateOptions): Promise<CheckedModule> {
+  const code = emitModule(policy, options);
+  const formatting = formatInBackground(code);
+  let typeErrors: readonly Diagnostic[];
+  try {
+    typeErrors = typecheckModule(code, policy);
+  } catch (error) {
+    formatting.catch(() => undefined);
+    throw error;
+  }
+  return { typescript: await formatting, typeErrors };
 }
 
 /** The unformatted module text (exported for benchmarks and tests of the emitters). */

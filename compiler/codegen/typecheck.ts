@@ -91,11 +91,12 @@ export function typecheckModule(typescript: string, policy: CheckedPolicy): Diag
   return typecheckGenerated(typescript).map((diagnostic) => {
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
     const offset = diagnostic.start ?? 0;
-    const line = diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(offset).line + 1 : 0;
     const span = spanAt(typescript, offset) ?? policy.ast.name.span;
+    // The failing code itself, not a line number: the code checked may not be formatted yet.
+    const code = oneLine(typescript.slice(offset, offset + Math.min(diagnostic.length ?? 0, 80)));
     return createDiagnostic(
       "AGP9001",
-      `generated code failed to type-check (TS${diagnostic.code} at generated line ${line}): ${oneLine(text)}`,
+      `generated code failed to type-check (TS${diagnostic.code} at \`${code}\`): ${oneLine(text)}`,
       policy.source,
       span,
       { help: "this is a bug in agp; please report it with the policy that triggers it" },
@@ -114,5 +115,5 @@ export function spanAt(typescript: string, offset: number): Span | undefined {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").replace(/\.$/, "");
+  return text.replace(/\s+/g, " ").trim().replace(/\.$/, "");
 }
