@@ -148,7 +148,7 @@ export interface Event {
 export const policyName: string = "coding";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string = "sha256:4f5fff5e0150997914deaa42678e0f3a59fc306f028258fb14628cb1ac359b08";
+export const sourceHash: string = "sha256:3d42155fbe920a30d06fc25bd72815fd1671fc27c6b4cf3239676b23141857ff";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -187,12 +187,12 @@ const SOURCE_FILE: string = "examples/coding-agent/coding.agp";
 
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  ruleMetadata(SOURCE_FILE, "read_code", "allow", ["read"], "Repository", null, 1800, [2213, 2339, 55, 1]),
-  ruleMetadata(SOURCE_FILE, "write_work_branches", "allow", ["write"], "Repository", null, 600, [2433, 2622, 60, 1]),
-  ruleMetadata(SOURCE_FILE, "write_release_branches", "allow", ["write"], "Repository", null, 600, [2708, 2868, 66, 1]),
-  ruleMetadata(SOURCE_FILE, "deploy_releases", "allow", ["deploy"], "Repository", null, 300, [3075, 3260, 73, 1]),
-  ruleMetadata(SOURCE_FILE, "read_team_secrets", "allow", ["read"], "Secret", null, null, [3352, 3483, 80, 1]),
-  ruleMetadata(SOURCE_FILE, "read_production_secrets", "allow", ["read"], "Secret", null, 120, [3567, 3755, 84, 1]),
+  ruleMetadata(SOURCE_FILE, "read_code", "allow", ["read"], "Repository", null, 1800, [2109, 2235, 55, 1]),
+  ruleMetadata(SOURCE_FILE, "write_work_branches", "allow", ["write"], "Repository", null, 600, [2329, 2519, 60, 1]),
+  ruleMetadata(SOURCE_FILE, "write_release_branches", "allow", ["write"], "Repository", null, 600, [2605, 2765, 66, 1]),
+  ruleMetadata(SOURCE_FILE, "deploy_releases", "allow", ["deploy"], "Repository", null, 300, [2972, 3163, 73, 1]),
+  ruleMetadata(SOURCE_FILE, "read_team_secrets", "allow", ["read"], "Secret", null, null, [3255, 3386, 81, 1]),
+  ruleMetadata(SOURCE_FILE, "read_production_secrets", "allow", ["read"], "Secret", null, 120, [3470, 3664, 85, 1]),
   ruleMetadata(
     SOURCE_FILE,
     "off_network",
@@ -201,7 +201,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "confidential code and secrets are read from the corporate network only",
     null,
-    [3935, 4168, 94, 1],
+    [3844, 4078, 96, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -211,7 +211,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "writes and deploys need a managed device",
     null,
-    [4235, 4370, 100, 1],
+    [4145, 4282, 102, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -221,7 +221,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "preview models cannot change code",
     null,
-    [4435, 4563, 104, 1],
+    [4347, 4477, 107, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -231,7 +231,7 @@ export const rules: readonly RuleMetadata[] = [
     "Repository",
     "the repository is frozen by its team",
     null,
-    [4565, 4685, 107, 1],
+    [4479, 4601, 111, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -241,7 +241,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "weekend change freeze",
     null,
-    [4776, 4889, 111, 1],
+    [4692, 4807, 116, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -251,7 +251,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "no deploys after 16:00 on Fridays",
     null,
-    [4891, 5054, 114, 1],
+    [4809, 4972, 120, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -261,7 +261,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "year-end change freeze",
     null,
-    [5056, 5208, 118, 1],
+    [4974, 5126, 124, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -271,7 +271,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "this repository was deployed too recently",
     null,
-    [5300, 5472, 123, 1],
+    [5218, 5390, 129, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -281,7 +281,7 @@ export const rules: readonly RuleMetadata[] = [
     "Secret",
     "the secret was not rotated for 90 days; rotate it first",
     null,
-    [5545, 5686, 128, 1],
+    [5463, 5606, 134, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -291,7 +291,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "at most three deploys an hour per agent",
     null,
-    [5775, 5916, 132, 1],
+    [5695, 5838, 139, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -301,7 +301,7 @@ export const rules: readonly RuleMetadata[] = [
     "Repository",
     "whoever changed a repository cannot deploy it",
     null,
-    [6118, 6249, 139, 1],
+    [6040, 6171, 147, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -311,7 +311,7 @@ export const rules: readonly RuleMetadata[] = [
     "Secret",
     null,
     null,
-    [6380, 6571, 145, 1],
+    [6302, 6493, 153, 1],
   ),
 ];
 
@@ -437,7 +437,7 @@ export const separations: readonly SeparationSpec[] = [
   },
 ];
 
-// @agp-span 2213:2339
+// @agp-span 2109:2235
 /** Whether rule `read_code` applies. */
 function check$read_code(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(
@@ -449,7 +449,7 @@ function check$read_code(request: Request, resource: Repository, facts: Facts, t
   );
 }
 
-// @agp-span 2433:2622
+// @agp-span 2329:2519
 /** Whether rule `write_work_branches` applies. */
 function check$write_work_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -463,7 +463,7 @@ function check$write_work_branches(request: Request, resource: Repository, facts
   );
 }
 
-// @agp-span 2708:2868
+// @agp-span 2605:2765
 /** Whether rule `write_release_branches` applies. */
 function check$write_release_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -473,7 +473,7 @@ function check$write_release_branches(request: Request, resource: Repository, fa
   );
 }
 
-// @agp-span 3075:3260
+// @agp-span 2972:3163
 /** Whether rule `deploy_releases` applies. */
 function check$deploy_releases(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -484,7 +484,7 @@ function check$deploy_releases(request: Request, resource: Repository, facts: Fa
   );
 }
 
-// @agp-span 3352:3483
+// @agp-span 3255:3386
 /** Whether rule `read_team_secrets` applies. */
 function check$read_team_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return (
@@ -498,7 +498,7 @@ function check$read_team_secrets(request: Request, resource: Secret, facts: Fact
   );
 }
 
-// @agp-span 3567:3755
+// @agp-span 3470:3664
 /** Whether rule `read_production_secrets` applies. */
 function check$read_production_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return (
@@ -509,7 +509,7 @@ function check$read_production_secrets(request: Request, resource: Secret, facts
   );
 }
 
-// @agp-span 3935:4168
+// @agp-span 3844:4078
 /** Whether rule `off_network` applies. */
 function check$off_network(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
@@ -518,31 +518,31 @@ function check$off_network(request: Request, resource: Resource, facts: Facts, t
   );
 }
 
-// @agp-span 4235:4370
+// @agp-span 4145:4282
 /** Whether rule `unmanaged_device` applies. */
 function check$unmanaged_device(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, !request.env["device"]["managed"]) && step(trace, !(request.env["ci"] !== undefined));
 }
 
-// @agp-span 4435:4563
+// @agp-span 4347:4477
 /** Whether rule `preview_models` applies. */
 function check$preview_models(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, contains(lower(request.principal["model"]), "preview"));
 }
 
-// @agp-span 4565:4685
+// @agp-span 4479:4601
 /** Whether rule `frozen_repository` applies. */
 function check$frozen_repository(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, resource["frozen"]);
 }
 
-// @agp-span 4776:4889
+// @agp-span 4692:4807
 /** Whether rule `weekend_freeze` applies. */
 function check$weekend_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, weekdayOf(request.env["now"], "Europe/Paris") >= 6);
 }
 
-// @agp-span 4891:5054
+// @agp-span 4809:4972
 /** Whether rule `friday_deploys` applies. */
 function check$friday_deploys(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -551,7 +551,7 @@ function check$friday_deploys(request: Request, resource: Repository, facts: Fac
   );
 }
 
-// @agp-span 5056:5208
+// @agp-span 4974:5126
 /** Whether rule `year_end_freeze` applies. */
 function check$year_end_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -560,7 +560,7 @@ function check$year_end_freeze(request: Request, resource: Repository, facts: Fa
   );
 }
 
-// @agp-span 5300:5472
+// @agp-span 5218:5390
 /** Whether rule `deploy_cooldown` applies. */
 function check$deploy_cooldown(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
@@ -572,19 +572,19 @@ function check$deploy_cooldown(request: Request, resource: Repository, facts: Fa
   );
 }
 
-// @agp-span 5545:5686
+// @agp-span 5463:5606
 /** Whether rule `stale_secret` applies. */
 function check$stale_secret(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return step(trace, request.env["now"] - resource["rotated_at"] > 7776000000);
 }
 
-// @agp-span 5775:5916
+// @agp-span 5695:5838
 /** Whether rule `deploy_rate` applies. */
 function check$deploy_rate(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 3);
 }
 
-// @agp-span 6118:6249
+// @agp-span 6040:6171
 /** Whether separation `write_deploy` applies. */
 function check$write_deploy(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(
@@ -596,7 +596,7 @@ function check$write_deploy(request: Request, resource: Repository, facts: Facts
   );
 }
 
-// @agp-span 6380:6571
+// @agp-span 6302:6493
 /** Whether monitor `secrets_while_summarizing` applies. */
 function check$secrets_while_summarizing(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return step(trace, request.intent === "summarize") && step(trace, resource["environment"] === "production");

@@ -124,7 +124,7 @@ export interface Event {
 export const policyName: string = "expenses";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string = "sha256:fe40cf4a1e12649ced47187e1b5a30ea712042564e986f6ac2369d0c349451bd";
+export const sourceHash: string = "sha256:db7db8acf053ac1fd387731f9e0ea8b2102ec22e704860166b888b801abfaeb5";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -164,11 +164,11 @@ const SOURCE_FILE: string = "examples/expenses/expenses.agp";
 
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  ruleMetadata(SOURCE_FILE, "file_own", "allow", ["submit"], "ExpenseReport", null, 900, [1566, 1663, 33, 1]),
-  ruleMetadata(SOURCE_FILE, "approve_reports", "allow", ["approve"], "ExpenseReport", null, 300, [1832, 1995, 39, 1]),
-  ruleMetadata(SOURCE_FILE, "read_own", "allow", ["read"], "ExpenseReport", null, 1800, [2160, 2305, 46, 1]),
-  ruleMetadata(SOURCE_FILE, "read_department", "allow", ["read"], "ExpenseReport", null, 600, [2447, 2608, 52, 1]),
-  ruleMetadata(SOURCE_FILE, "night", "deny", "*", null, "outside working hours", null, [2679, 2761, 59, 1]),
+  ruleMetadata(SOURCE_FILE, "file_own", "allow", ["submit"], "ExpenseReport", null, 900, [1566, 1659, 33, 1]),
+  ruleMetadata(SOURCE_FILE, "approve_reports", "allow", ["approve"], "ExpenseReport", null, 300, [1828, 1992, 37, 1]),
+  ruleMetadata(SOURCE_FILE, "read_own", "allow", ["read"], "ExpenseReport", null, 1800, [2157, 2302, 44, 1]),
+  ruleMetadata(SOURCE_FILE, "read_department", "allow", ["read"], "ExpenseReport", null, 600, [2444, 2606, 50, 1]),
+  ruleMetadata(SOURCE_FILE, "night", "deny", "*", null, "outside working hours", null, [2677, 2757, 57, 1]),
   ruleMetadata(
     SOURCE_FILE,
     "pii_unmanaged",
@@ -177,7 +177,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "PII needs a managed device",
     null,
-    [2763, 2879, 62, 1],
+    [2759, 2877, 59, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -187,9 +187,9 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "requests from sanctioned countries are refused",
     null,
-    [2881, 3010, 65, 1],
+    [2879, 3010, 63, 1],
   ),
-  ruleMetadata(SOURCE_FILE, "burst", "deny", "*", null, "more than 20 requests a minute", null, [3101, 3192, 69, 1]),
+  ruleMetadata(SOURCE_FILE, "burst", "deny", "*", null, "more than 20 requests a minute", null, [3101, 3190, 68, 1]),
   ruleMetadata(
     SOURCE_FILE,
     "submit_approve",
@@ -198,9 +198,9 @@ export const rules: readonly RuleMetadata[] = [
     "ExpenseReport",
     "whoever submitted a report cannot approve it",
     null,
-    [3263, 3400, 74, 1],
+    [3261, 3398, 72, 1],
   ),
-  ruleMetadata(SOURCE_FILE, "secrets_while_summarizing", "monitor", ["read"], null, null, null, [3562, 3719, 81, 1]),
+  ruleMetadata(SOURCE_FILE, "secrets_while_summarizing", "monitor", ["read"], null, null, null, [3560, 3717, 79, 1]),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "pii", "secret"]);
@@ -301,13 +301,13 @@ export const separations: readonly SeparationSpec[] = [
   },
 ];
 
-// @agp-span 1566:1663
+// @agp-span 1566:1659
 /** Whether rule `file_own` applies. */
 function check$file_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, sameEntity(resource["owner"], request.principal["onBehalfOf"]));
 }
 
-// @agp-span 1832:1995
+// @agp-span 1828:1992
 /** Whether rule `approve_reports` applies. */
 function check$approve_reports(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
@@ -320,7 +320,7 @@ function check$approve_reports(request: Request, resource: Resource, facts: Fact
   );
 }
 
-// @agp-span 2160:2305
+// @agp-span 2157:2302
 /** Whether rule `read_own` applies. */
 function check$read_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(
@@ -333,7 +333,7 @@ function check$read_own(request: Request, resource: Resource, facts: Facts, trac
   );
 }
 
-// @agp-span 2447:2608
+// @agp-span 2444:2606
 /** Whether rule `read_department` applies. */
 function check$read_department(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
@@ -346,31 +346,31 @@ function check$read_department(request: Request, resource: Resource, facts: Fact
   );
 }
 
-// @agp-span 2679:2761
+// @agp-span 2677:2757
 /** Whether rule `night` applies. */
 function check$night(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, request.env["hour"] < 6 || request.env["hour"] >= 22);
 }
 
-// @agp-span 2763:2879
+// @agp-span 2759:2877
 /** Whether rule `pii_unmanaged` applies. */
 function check$pii_unmanaged(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
 }
 
-// @agp-span 2881:3010
+// @agp-span 2879:3010
 /** Whether rule `sanctioned_country` applies. */
 function check$sanctioned_country(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, constant$0.has(request.env["country"]));
 }
 
-// @agp-span 3101:3192
+// @agp-span 3101:3190
 /** Whether rule `burst` applies. */
 function check$burst(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 20);
 }
 
-// @agp-span 3263:3400
+// @agp-span 3261:3398
 /** Whether separation `submit_approve` applies. */
 function check$submit_approve(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(
@@ -382,7 +382,7 @@ function check$submit_approve(request: Request, resource: Resource, facts: Facts
   );
 }
 
-// @agp-span 3562:3719
+// @agp-span 3560:3717
 /** Whether monitor `secrets_while_summarizing` applies. */
 function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);

@@ -152,7 +152,7 @@ export interface Event {
 export const policyName: string = "support";
 
 /** The sha256 of the policy source this module was compiled from. */
-export const sourceHash: string = "sha256:fb5c62af06cb684a71654d8ca2f2eef0492022759e44e08c156087fa46f4f364";
+export const sourceHash: string = "sha256:b4d36c9e899b60f96cbe72cfe3865443824686360aaf3bbb1a90191b85b0573e";
 
 /** The grant TTL, in seconds, of an allow rule without `grant`. */
 export const defaultGrantSeconds: number = 300;
@@ -192,10 +192,10 @@ const SOURCE_FILE: string = "examples/support/support.agp";
 
 /** Every rule, separation and monitor, in source order. */
 export const rules: readonly RuleMetadata[] = [
-  ruleMetadata(SOURCE_FILE, "read_customers", "allow", ["read"], "Customer", null, 600, [1885, 1989, 54, 1]),
-  ruleMetadata(SOURCE_FILE, "update_customers", "allow", ["update"], "Customer", null, 300, [2041, 2206, 59, 1]),
-  ruleMetadata(SOURCE_FILE, "issue_refunds", "allow", ["issue"], "Refund", null, 300, [2208, 2318, 64, 1]),
-  ruleMetadata(SOURCE_FILE, "authorize_refunds", "allow", ["authorize"], "Refund", null, 300, [2484, 2733, 70, 1]),
+  ruleMetadata(SOURCE_FILE, "read_customers", "allow", ["read"], "Customer", null, 600, [1848, 1948, 54, 1]),
+  ruleMetadata(SOURCE_FILE, "update_customers", "allow", ["update"], "Customer", null, 300, [2000, 2170, 57, 1]),
+  ruleMetadata(SOURCE_FILE, "issue_refunds", "allow", ["issue"], "Refund", null, 300, [2172, 2282, 63, 1]),
+  ruleMetadata(SOURCE_FILE, "authorize_refunds", "allow", ["authorize"], "Refund", null, 300, [2448, 2700, 69, 1]),
   ruleMetadata(
     SOURCE_FILE,
     "pii_unmanaged",
@@ -204,7 +204,7 @@ export const rules: readonly RuleMetadata[] = [
     "Customer",
     "customer PII needs a managed device",
     null,
-    [2760, 2907, 78, 1],
+    [2727, 2874, 80, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -214,7 +214,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "contractors' agents may only read",
     null,
-    [3070, 3236, 84, 1],
+    [3037, 3203, 86, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -224,7 +224,7 @@ export const rules: readonly RuleMetadata[] = [
     "Customer",
     'records tagged "legal_hold" are read-only',
     null,
-    [3238, 3363, 88, 1],
+    [3205, 3332, 90, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -234,7 +234,7 @@ export const rules: readonly RuleMetadata[] = [
     "Refund",
     "above the refund limit of the person the agent acts for",
     null,
-    [3443, 3623, 92, 1],
+    [3412, 3592, 95, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -244,7 +244,7 @@ export const rules: readonly RuleMetadata[] = [
     "Refund",
     "refunds cannot exceed the order total",
     null,
-    [3625, 3801, 96, 1],
+    [3594, 3770, 99, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -254,7 +254,7 @@ export const rules: readonly RuleMetadata[] = [
     "Refund",
     "refunding more than half an order needs a ticket",
     null,
-    [3803, 3986, 100, 1],
+    [3772, 3955, 103, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -264,7 +264,7 @@ export const rules: readonly RuleMetadata[] = [
     "Refund",
     "the customer owes more than 500; collections must agree first",
     null,
-    [3988, 4134, 104, 1],
+    [3957, 4105, 107, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -274,7 +274,7 @@ export const rules: readonly RuleMetadata[] = [
     null,
     "more than 10 requests a minute",
     null,
-    [4198, 4296, 108, 1],
+    [4169, 4265, 112, 1],
   ),
   ruleMetadata(
     SOURCE_FILE,
@@ -284,11 +284,11 @@ export const rules: readonly RuleMetadata[] = [
     "Refund",
     "whoever issued a refund cannot authorize it",
     null,
-    [4449, 4581, 115, 1],
+    [4418, 4550, 118, 1],
   ),
-  ruleMetadata(SOURCE_FILE, "many_customers", "monitor", ["read"], null, null, null, [4772, 5002, 122, 1]),
-  ruleMetadata(SOURCE_FILE, "update_burst", "monitor", ["update"], null, null, null, [5083, 5261, 128, 1]),
-  ruleMetadata(SOURCE_FILE, "payment_data", "monitor", "*", null, null, null, [5355, 5454, 133, 1]),
+  ruleMetadata(SOURCE_FILE, "many_customers", "monitor", ["read"], null, null, null, [4741, 4972, 125, 1]),
+  ruleMetadata(SOURCE_FILE, "update_burst", "monitor", ["update"], null, null, null, [5053, 5231, 131, 1]),
+  ruleMetadata(SOURCE_FILE, "payment_data", "monitor", "*", null, null, null, [5325, 5420, 136, 1]),
 ];
 
 const labelSchema = z.enum(["public", "internal", "confidential", "pii", "restricted"]);
@@ -422,7 +422,7 @@ export const historyQueries: readonly HistoryQuery[] = [
     withinMs: null,
     where: where$q0,
     dependsOnRequest: true,
-    text: "exists(resource where event.action == issue\n                        and event.principal.onBehalfOf.region == principal.onBehalfOf.region)",
+    text: "exists(\n      resource\n      where event.action == issue\n        and event.principal.onBehalfOf.region == principal.onBehalfOf.region\n    )",
   },
   {
     index: 1,
@@ -472,7 +472,7 @@ export const separations: readonly SeparationSpec[] = [
   },
 ];
 
-// @agp-span 1885:1989
+// @agp-span 1848:1948
 /** Whether rule `read_customers` applies. */
 function check$read_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return step(
@@ -482,7 +482,7 @@ function check$read_customers(request: Request, resource: Customer, facts: Facts
   );
 }
 
-// @agp-span 2041:2206
+// @agp-span 2000:2170
 /** Whether rule `update_customers` applies. */
 function check$update_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return (
@@ -496,7 +496,7 @@ function check$update_customers(request: Request, resource: Customer, facts: Fac
   );
 }
 
-// @agp-span 2208:2318
+// @agp-span 2172:2282
 /** Whether rule `issue_refunds` applies. */
 function check$issue_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
@@ -506,7 +506,7 @@ function check$issue_refunds(request: Request, resource: Refund, facts: Facts, t
   );
 }
 
-// @agp-span 2484:2733
+// @agp-span 2448:2700
 /** Whether rule `authorize_refunds` applies. */
 function check$authorize_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return (
@@ -517,13 +517,13 @@ function check$authorize_refunds(request: Request, resource: Refund, facts: Fact
   );
 }
 
-// @agp-span 2760:2907
+// @agp-span 2727:2874
 /** Whether rule `pii_unmanaged` applies. */
 function check$pii_unmanaged(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
 }
 
-// @agp-span 3070:3236
+// @agp-span 3037:3203
 /** Whether rule `contractors_read_only` applies. */
 function check$contractors_read_only(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
@@ -538,13 +538,13 @@ function check$contractors_read_only(request: Request, resource: Resource, facts
   );
 }
 
-// @agp-span 3238:3363
+// @agp-span 3205:3332
 /** Whether rule `legal_hold` applies. */
 function check$legal_hold(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return step(trace, listContains(resource["tags"], "legal_hold"));
 }
 
-// @agp-span 3443:3623
+// @agp-span 3412:3592
 /** Whether rule `refund_limit` applies. */
 function check$refund_limit(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
@@ -554,13 +554,13 @@ function check$refund_limit(request: Request, resource: Refund, facts: Facts, tr
   );
 }
 
-// @agp-span 3625:3801
+// @agp-span 3594:3770
 /** Whether rule `refund_exceeds_order` applies. */
 function check$refund_exceeds_order(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(trace, resource["amount"] + resource["already_refunded"] > resource["order_total"]);
 }
 
-// @agp-span 3803:3986
+// @agp-span 3772:3955
 /** Whether rule `large_share_without_ticket` applies. */
 function check$large_share_without_ticket(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return (
@@ -569,19 +569,19 @@ function check$large_share_without_ticket(request: Request, resource: Refund, fa
   );
 }
 
-// @agp-span 3988:4134
+// @agp-span 3957:4105
 /** Whether rule `debtor_refund` applies. */
 function check$debtor_refund(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(trace, attributesOf<Customer>(request.entities, resource["customer"], "Customer")["balance"] < -500);
 }
 
-// @agp-span 4198:4296
+// @agp-span 4169:4265
 /** Whether rule `request_rate` applies. */
 function check$request_rate(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(1, request as unknown as PolicyRequest) >= 10);
 }
 
-// @agp-span 4449:4581
+// @agp-span 4418:4550
 /** Whether separation `refund_four_eyes` applies. */
 function check$refund_four_eyes(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
@@ -593,7 +593,7 @@ function check$refund_four_eyes(request: Request, resource: Refund, facts: Facts
   );
 }
 
-// @agp-span 4772:5002
+// @agp-span 4741:4972
 /** Whether monitor `many_customers` applies. */
 function check$many_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return (
@@ -602,13 +602,13 @@ function check$many_customers(request: Request, resource: Customer, facts: Facts
   );
 }
 
-// @agp-span 5083:5261
+// @agp-span 5053:5231
 /** Whether monitor `update_burst` applies. */
 function check$update_burst(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(3, request as unknown as PolicyRequest) >= 3);
 }
 
-// @agp-span 5355:5454
+// @agp-span 5325:5420
 /** Whether monitor `payment_data` applies. */
 function check$payment_data(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);
@@ -890,7 +890,7 @@ const entry$authorize_refunds: TraceEntry = traceEntry(
   ["Refund"],
   [
     'principal.onBehalfOf.role == "supervisor"',
-    "exists(resource where event.action == issue\n                        and event.principal.onBehalfOf.region == principal.onBehalfOf.region)",
+    "exists(\n      resource\n      where event.action == issue\n        and event.principal.onBehalfOf.region == principal.onBehalfOf.region\n    )",
   ],
   check$authorize_refunds,
 );
