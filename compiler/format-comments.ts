@@ -103,6 +103,7 @@ const containerLists: Readonly<Record<string, string>> = {
   CaseDecl: "steps",
 };
 
+/** A comment as Prettier hands it to `handleComments`, with the nodes around it. */
 export type PlacedComment = AgpComment & {
   enclosingNode?: PrintableNode;
   precedingNode?: PrintableNode;
