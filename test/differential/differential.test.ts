@@ -9,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import { check, compileToModule, formatDiagnostic, hasErrors } from "../../compiler/index.js";
 import type { Decision, PolicyModule, PolicyRequest } from "../../stdlib/contract.js";
 import { listFacts } from "../../stdlib/list-facts.js";
-import { policyArbitrary, requestWithHistoryArbitrary, schemaText } from "./generators.js";
+import { policyArbitrary, schemaText } from "./generators.js";
 import { interpret } from "./interpreter.js";
+import { requestWithHistoryArbitrary } from "./requests.js";
 import { fuzzSeed, runs } from "./runs.js";
 
 const POLICIES = runs(15, 200);
@@ -20,7 +21,8 @@ const POOL_SIZE = runs(600, 3000);
 /** Validates a JSON request with the module's schema; a refusal is a generator bug. */
 function parse(module: PolicyModule, json: unknown): PolicyRequest {
   const parsed = module.requestSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`generated request does not fit: ${JSON.stringify(parsed.error.issues)}\n${JSON.stringify(json)}`);
+  if (!parsed.success)
+    throw new Error(`generated request does not fit: ${JSON.stringify(parsed.error.issues)}\n${JSON.stringify(json)}`);
   return parsed.data;
 }
 
@@ -28,16 +30,27 @@ function parse(module: PolicyModule, json: unknown): PolicyRequest {
 async function compileChecked(text: string) {
   const checked = check(text, { path: "diff.agp" });
   if (!checked.policy || hasErrors(checked.diagnostics)) {
-    throw new Error(`generated policy does not check:\n${text}\n${checked.diagnostics.map((d) => formatDiagnostic(d)).join("\n")}`);
+    throw new Error(
+      `generated policy does not check:\n${text}\n${checked.diagnostics.map((d) => formatDiagnostic(d)).join("\n")}`,
+    );
   }
-  const { module, diagnostics } = await compileToModule(text, { path: "diff.agp", typecheck: false });
-  if (!module) throw new Error(`generated policy does not compile:\n${text}\n${diagnostics.map((d) => formatDiagnostic(d)).join("\n")}`);
+  const { module, diagnostics } = await compileToModule(text, {
+    path: "diff.agp",
+    typecheck: false,
+  });
+  if (!module)
+    throw new Error(
+      `generated policy does not compile:\n${text}\n${diagnostics.map((d) => formatDiagnostic(d)).join("\n")}`,
+    );
   return { policy: checked.policy, module };
 }
 
 /** A validated request with its validated history, and the JSON they came from. */
 interface Sample {
-  readonly json: { readonly request: unknown; readonly history: readonly unknown[] };
+  readonly json: {
+    readonly request: unknown;
+    readonly history: readonly unknown[];
+  };
   readonly request: PolicyRequest;
   readonly history: readonly PolicyRequest[];
 }
@@ -55,7 +68,11 @@ function validateSamples(module: PolicyModule, count: number, seed: number): Sam
 }
 
 /** Both decisions for one policy on many requests; the first disagreement, if any, in full. */
-function firstDisagreement(text: string, compiled: Awaited<ReturnType<typeof compileChecked>>, samples: readonly Sample[]): string | undefined {
+function firstDisagreement(
+  text: string,
+  compiled: Awaited<ReturnType<typeof compileChecked>>,
+  samples: readonly Sample[],
+): string | undefined {
   const { policy, module } = compiled;
   for (const sample of samples) {
     const compiledDecision = module.decide(sample.request, listFacts(module, sample.history));
@@ -95,24 +112,32 @@ function normalize(decision: Decision): unknown {
 }
 
 describe("differential: compiled module vs interpreter", () => {
-  it(`agrees on ${POLICIES} random policies x ${REQUESTS_PER_POLICY} requests with histories`, async () => {
-    let pool: Sample[] | undefined;
-    let decisions = 0;
-    await fc.assert(
-      fc.asyncProperty(policyArbitrary, fc.nat(), async (text, offset) => {
-        const compiled = await compileChecked(text);
-        pool ??= validateSamples(compiled.module, POOL_SIZE, fuzzSeed ?? 42);
-        // Each policy meets a different window of the pool.
-        const start = offset % (POOL_SIZE - REQUESTS_PER_POLICY + 1);
-        const samples = pool.slice(start, start + REQUESTS_PER_POLICY);
-        const disagreement = firstDisagreement(text, compiled, samples);
-        decisions += samples.length;
-        expect(disagreement).toBeUndefined();
-      }),
-      { numRuns: POLICIES, endOnFailure: true, ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }) },
-    );
-    expect(decisions).toBe(POLICIES * REQUESTS_PER_POLICY);
-  }, runs(60_000, 3_600_000));
+  it(
+    `agrees on ${POLICIES} random policies x ${REQUESTS_PER_POLICY} requests with histories`,
+    async () => {
+      let pool: Sample[] | undefined;
+      let decisions = 0;
+      await fc.assert(
+        fc.asyncProperty(policyArbitrary, fc.nat(), async (text, offset) => {
+          const compiled = await compileChecked(text);
+          pool ??= validateSamples(compiled.module, POOL_SIZE, fuzzSeed ?? 42);
+          // Each policy meets a different window of the pool.
+          const start = offset % (POOL_SIZE - REQUESTS_PER_POLICY + 1);
+          const samples = pool.slice(start, start + REQUESTS_PER_POLICY);
+          const disagreement = firstDisagreement(text, compiled, samples);
+          decisions += samples.length;
+          expect(disagreement).toBeUndefined();
+        }),
+        {
+          numRuns: POLICIES,
+          endOnFailure: true,
+          ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }),
+        },
+      );
+      expect(decisions).toBe(POLICIES * REQUESTS_PER_POLICY);
+    },
+    runs(60_000, 3_600_000),
+  );
 });
 
 describe("differential: known disagreements (reported, not yet decided)", () => {
@@ -124,16 +149,52 @@ describe("differential: known disagreements (reported, not yet decided)", () => 
     const text = `${schemaText}allow odd: read on Doc when exists(session where not (event.resource.amount > 3))\n`;
     const compiled = await compileChecked(text);
     const base = {
-      principal: { type: "Bot", id: "a1", onBehalfOf: { type: "User", id: "alice" }, model: "m", trust: 1 },
+      principal: {
+        type: "Bot",
+        id: "a1",
+        onBehalfOf: { type: "User", id: "alice" },
+        model: "m",
+        trust: 1,
+      },
       intent: "work",
       session: "s1",
-      env: { hour: 3, country: "FR", ip: "1.2.3.4", managed: true, ttl: 60, since: "2026-01-05T10:00:00Z" },
+      env: {
+        hour: 3,
+        country: "FR",
+        ip: "1.2.3.4",
+        managed: true,
+        ttl: 60,
+        since: "2026-01-05T10:00:00Z",
+      },
       entities: [{ type: "User", id: "alice", dept: "x", level: 1, tags: [] }],
     };
-    const folder = { type: "Folder", id: "f1", owner: { type: "User", id: "alice" }, size: 1 };
-    const doc = { type: "Doc", id: "d1", owner: { type: "User", id: "alice" }, label: "public", amount: 1, tags: [], created: "2026-01-05T10:00:00Z" };
-    const request = { ...base, action: "read", resource: doc, at: "2026-01-05T10:00:00Z" };
-    const earlier = { ...base, action: "read", resource: folder, at: "2026-01-05T09:00:00Z" };
+    const folder = {
+      type: "Folder",
+      id: "f1",
+      owner: { type: "User", id: "alice" },
+      size: 1,
+    };
+    const doc = {
+      type: "Doc",
+      id: "d1",
+      owner: { type: "User", id: "alice" },
+      label: "public",
+      amount: 1,
+      tags: [],
+      created: "2026-01-05T10:00:00Z",
+    };
+    const request = {
+      ...base,
+      action: "read",
+      resource: doc,
+      at: "2026-01-05T10:00:00Z",
+    };
+    const earlier = {
+      ...base,
+      action: "read",
+      resource: folder,
+      at: "2026-01-05T09:00:00Z",
+    };
     const sample: Sample = {
       json: { request, history: [earlier] },
       request: parse(compiled.module, request),

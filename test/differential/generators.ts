@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for differential testing: random well-typed policies over one
- * fixed schema ({@link schemaText}), and random JSON requests with histories that fit it.
+ * fixed schema ({@link schemaText}); requests and histories that fit it are in requests.ts.
  * Expressions are built by type (one arbitrary per type, context and depth), so every
  * generated policy checks; optional fields appear only where the checker allows them
  * (`==`/`!=`, `has`, and uses under a `has` guard earlier in the same `and` chain).
@@ -25,17 +25,22 @@ intent browse "Browse" { actions read, list max internal }
 intent ship "Ship" { actions push, read max public }
 `;
 
-type ResourceType = "Doc" | "Folder" | "Repo";
+/** The resource types of {@link schemaText}. */
+export type ResourceType = "Doc" | "Folder" | "Repo";
 
-const actionsOn: Record<ResourceType, readonly string[]> = {
+/** The actions declared on each resource type. */
+export const actionsOn: Record<ResourceType, readonly string[]> = {
   Doc: ["read", "write", "approve", "submit"],
   Folder: ["read", "list"],
   Repo: ["read", "push"],
 };
-const allActions = ["read", "write", "approve", "submit", "list", "push"];
-const labels = ["public", "internal", "confidential", "secret"];
-const intents = ["work", "browse", "ship"];
-const strings = ["sales", "eng", "a", "", "finance", "Sales", "x\"y", "é😀", "gpt-preview", "10.1.2.3"];
+/** Every declared action. */
+export const allActions = ["read", "write", "approve", "submit", "list", "push"];
+/** The sensitivity labels, lowest first. */
+export const labels = ["public", "internal", "confidential", "secret"];
+/** The declared intents. */
+export const intents = ["work", "browse", "ship"];
+const strings = ["sales", "eng", "a", "", "finance", "Sales", 'x"y', "é😀", "gpt-preview", "10.1.2.3"];
 const zones = ["Europe/Paris", "UTC", "America/New_York", "Asia/Kolkata"];
 
 /** Where an expression is written: the types `resource` may be, and whether `event` is in scope. */
@@ -83,9 +88,22 @@ class Expressions {
             pick(allActions).map((a) => `action != ${a}`),
             fc.tuple(e("string"), pick(["==", "!="])).map(([s, op]) => `env.badge ${op} ${s}`),
             fc.tuple(user(), pick(["==", "!="])).map(([u, op]) => `principal.onBehalfOf.manager ${op} ${u}`),
-            ...(only(ctx, "Doc") ? [pick(["has resource.reviewer", "resource.reviewer == resource.owner", "has resource.reviewer.manager"])] : []),
+            ...(only(ctx, "Doc")
+              ? [
+                  pick([
+                    "has resource.reviewer",
+                    "resource.reviewer == resource.owner",
+                    "has resource.reviewer.manager",
+                  ]),
+                ]
+              : []),
             ...(only(ctx, "Folder") ? [pick(labels).map((l) => `resource.level != ${l}`)] : []),
-            ...(event ? [pick(allActions).map((a) => `event.action == ${a}`), pick(["event.principal == principal", "event.resource != resource"])] : []),
+            ...(event
+              ? [
+                  pick(allActions).map((a) => `event.action == ${a}`),
+                  pick(["event.principal == principal", "event.resource != resource"]),
+                ]
+              : []),
           ],
           () => [
             e("bool").map((b) => `not ${b}`),
@@ -101,7 +119,9 @@ class Expressions {
             fc.tuple(user(), fc.array(e("user"), { maxLength: 2 })).map(([u, l]) => `${u} in [${l.join(", ")}]`),
             fc.tuple(e("label"), fc.subarray(labels)).map(([x, l]) => `${x} in [${l.join(", ")}]`),
             fc.subarray(allActions, { minLength: 1 }).map((l) => `action in [${l.join(", ")}]`),
-            fc.tuple(pick(["starts_with", "ends_with", "contains"]), e("string"), e("string")).map(([f, a, b]) => `${f}(${a}, ${b})`),
+            fc
+              .tuple(pick(["starts_with", "ends_with", "contains"]), e("string"), e("string"))
+              .map(([f, a, b]) => `${f}(${a}, ${b})`),
             e("string").map((s) => `cidr_match(${s}, "10.0.0.0/8")`),
             this.guarded(ctx, d),
             ...(event ? [] : [this.history(ctx, d)]),
@@ -120,7 +140,9 @@ class Expressions {
             e("number").map((n) => `-${n}`),
             e("string").map((s) => `length(${s})`),
             e("strings").map((l) => `length(${l})`),
-            fc.tuple(pick(["hour_of", "minute_of", "weekday_of"]), e("time"), pick(zones)).map(([f, t, z]) => `${f}(${t}, ${quoted(z)})`),
+            fc
+              .tuple(pick(["hour_of", "minute_of", "weekday_of"]), e("time"), pick(zones))
+              .map(([f, t, z]) => `${f}(${t}, ${quoted(z)})`),
             ...(event ? [] : [this.history(ctx, d, "count")]),
           ],
         ];
@@ -148,15 +170,12 @@ class Expressions {
           () => [bin("time", ["+", "-"], "duration")],
         ];
       case "duration":
-        return [[pick(["90s", "15m", "2h", "1d", "500ms", "env.ttl"])], () => [bin("time", ["-"]), bin("duration", ["+", "-"])]];
-      case "label":
         return [
-          [
-            pick(labels),
-            ...(only(ctx, "Doc") ? [fc.constant("resource.label")] : []),
-          ],
-          () => [],
+          [pick(["90s", "15m", "2h", "1d", "500ms", "env.ttl"])],
+          () => [bin("time", ["-"]), bin("duration", ["+", "-"])],
         ];
+      case "label":
+        return [[pick(labels), ...(only(ctx, "Doc") ? [fc.constant("resource.label")] : [])], () => []];
       case "user":
         return [
           [
@@ -209,9 +228,16 @@ class Expressions {
   /** `count(...) op N` / `exists(...)` with a random source, `where` and window. */
   private history(ctx: Ctx, d: number, fn?: "count"): fc.Arbitrary<string> {
     const where = fc.option(this.of("bool", { ...ctx, inWhere: true }, Math.min(d, 2)), { nil: undefined });
-    const within = fc.option(pick(["1s", "10m", "1h", "3h", "1d"]), { nil: undefined });
+    const within = fc.option(pick(["1s", "10m", "1h", "3h", "1d"]), {
+      nil: undefined,
+    });
     return fc
-      .tuple(fn ? fc.constant(fn) : pick(["count", "exists"]), pick(["session", "principal", "resource"]), where, within)
+      .tuple(
+        fn ? fc.constant(fn) : pick(["count", "exists"]),
+        pick(["session", "principal", "resource"]),
+        where,
+        within,
+      )
       .map(([f, source, w, window]) => {
         const call = `${f}(${source}${w ? ` where ${w}` : ""}${window ? ` within ${window}` : ""})`;
         return f === "count" && !fn ? `(${call} >= 1)` : call;
@@ -222,27 +248,47 @@ class Expressions {
 const expressions = new Expressions();
 
 /** Where a rule applies: its actions (or `*`) and its optional `on TYPE`, with `resource`'s types. */
-const target: fc.Arbitrary<{ actions: string; on: ResourceType | undefined; ctx: Ctx }> = fc.oneof(
+const target: fc.Arbitrary<{
+  actions: string;
+  on: ResourceType | undefined;
+  ctx: Ctx;
+}> = fc.oneof(
   pick<ResourceType>(["Doc", "Folder", "Repo"]).chain((on) =>
-    fc.oneof(fc.constant("*"), fc.subarray([...actionsOn[on]], { minLength: 1 }).map((a) => a.join(", "))).map((actions) => ({
-      actions,
-      on,
-      ctx: { resources: [on], inWhere: false },
-    })),
+    fc
+      .oneof(
+        fc.constant("*"),
+        fc.subarray([...actionsOn[on]], { minLength: 1 }).map((a) => a.join(", ")),
+      )
+      .map((actions) => ({
+        actions,
+        on,
+        ctx: { resources: [on], inWhere: false },
+      })),
   ),
   fc.subarray(allActions, { minLength: 1 }).map((actions) => {
     const types = (["Doc", "Folder", "Repo"] as const).filter((t) => actions.some((a) => actionsOn[t].includes(a)));
-    return { actions: actions.join(", "), on: undefined, ctx: { resources: types, inWhere: false } };
+    return {
+      actions: actions.join(", "),
+      on: undefined,
+      ctx: { resources: types, inWhere: false },
+    };
   }),
 );
 
-const reasonText = pick(["outside working hours", "a \"quoted\" reason", "unicode ✓ é", "back`tick ${x}"]);
+const reasonText = pick(["outside working hours", 'a "quoted" reason', "unicode ✓ é", "back`tick ${x}"]);
 
 /** One declaration of kind allow/deny/separate/monitor, named `name`. */
 function declaration(name: string): fc.Arbitrary<string> {
   const when = (ctx: Ctx): fc.Arbitrary<string> => expressions.of("bool", ctx, 3);
   const rule = fc
-    .tuple(pick(["allow", "deny"]), target, fc.option(pick(["1s", "90s", "10m", "15m", "1h", "500ms"]), { nil: undefined }), fc.option(reasonText, { nil: undefined }))
+    .tuple(
+      pick(["allow", "deny"]),
+      target,
+      fc.option(pick(["1s", "90s", "10m", "15m", "1h", "500ms"]), {
+        nil: undefined,
+      }),
+      fc.option(reasonText, { nil: undefined }),
+    )
     .chain(([effect, t, grant, reason]) =>
       fc.option(when(t.ctx), { nil: undefined, freq: 5 }).map((condition) => {
         const on = t.on ? ` on ${t.on}` : "";
@@ -261,7 +307,10 @@ function declaration(name: string): fc.Arbitrary<string> {
       pick(["principal.onBehalfOf", "principal", "principal.model", "principal.trust", "principal.onBehalfOf.dept"]),
       fc.option(reasonText, { nil: undefined }),
     )
-    .map(([{ on, actions }, key, reason]) => `separate ${name}: ${actions.join(", ")} on ${on} by ${key}${reason ? ` reason ${quoted(reason)}` : ""}`);
+    .map(
+      ([{ on, actions }, key, reason]) =>
+        `separate ${name}: ${actions.join(", ")} on ${on} by ${key}${reason ? ` reason ${quoted(reason)}` : ""}`,
+    );
   const consequence = fc.oneof(
     fc.constant("revoke"),
     fc.subarray(allActions, { minLength: 1 }).map((a) => `downgrade to ${a.join(", ")}`),
@@ -269,13 +318,22 @@ function declaration(name: string): fc.Arbitrary<string> {
     reasonText.map((r) => `alert ${quoted(r)}`),
   );
   const monitor = target.chain((t) =>
-    fc.tuple(fc.option(when(t.ctx), { nil: undefined, freq: 5 }), fc.array(consequence, { minLength: 1, maxLength: 3 })).map(([condition, cs]) => {
-      // `downgrade to A, B` swallows a following comma-separated name list: keep it last.
-      const ordered = [...cs.filter((c) => !c.startsWith("downgrade")), ...cs.filter((c) => c.startsWith("downgrade")).slice(0, 1)];
-      return `monitor ${name}: ${t.actions}${t.on ? ` on ${t.on}` : ""}${condition ? ` when ${condition}` : ""} then ${ordered.join(", ")}`;
-    }),
+    fc
+      .tuple(fc.option(when(t.ctx), { nil: undefined, freq: 5 }), fc.array(consequence, { minLength: 1, maxLength: 3 }))
+      .map(([condition, cs]) => {
+        // `downgrade to A, B` swallows a following comma-separated name list: keep it last.
+        const ordered = [
+          ...cs.filter((c) => !c.startsWith("downgrade")),
+          ...cs.filter((c) => c.startsWith("downgrade")).slice(0, 1),
+        ];
+        return `monitor ${name}: ${t.actions}${t.on ? ` on ${t.on}` : ""}${condition ? ` when ${condition}` : ""} then ${ordered.join(", ")}`;
+      }),
   );
-  return fc.oneof({ arbitrary: rule, weight: 6 }, { arbitrary: separate, weight: 1 }, { arbitrary: monitor, weight: 2 });
+  return fc.oneof(
+    { arbitrary: rule, weight: 6 },
+    { arbitrary: separate, weight: 1 },
+    { arbitrary: monitor, weight: 2 },
+  );
 }
 
 /** A whole policy: the schema and 2 to 10 rules. */
@@ -283,101 +341,3 @@ export const policyArbitrary: fc.Arbitrary<string> = fc
   .integer({ min: 2, max: 10 })
   .chain((size) => fc.tuple(...Array.from({ length: size }, (_, index) => declaration(`r${index}`))))
   .map((decls) => `${schemaText}\n${decls.join("\n")}\n`);
-
-// ---------------------------------------------------------------------------------------
-// Requests
-// ---------------------------------------------------------------------------------------
-
-const BASE_MS = Date.parse("2026-01-05T10:00:00Z");
-const userIds = ["alice", "bob", "carol", "dave"];
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** A world of users that a request and its history share (so entity definitions agree). */
-const usersArbitrary = fc.tuple(
-  ...userIds.map((id) =>
-    fc.record({
-      manager: fc.option(pick(userIds), { nil: undefined }),
-      dept: pick(["sales", "eng", "Sales"]),
-      level: fc.integer({ min: 0, max: 5 }),
-      tags: fc.subarray(["a", "finance", "eng"]),
-      email: fc.option(pick(["x@acme.example", "é@x", ""]), { nil: undefined }),
-    }).map((fields) => {
-      const { manager, email, ...rest } = fields;
-      return {
-        type: "User",
-        id,
-        ...rest,
-        ...(manager ? { manager: { type: "User", id: manager } } : {}),
-        ...(email !== undefined ? { email } : {}),
-      };
-    }),
-  ),
-);
-
-type Json = Record<string, unknown>;
-const ref = (type: string, id: string): Json => ({ type, id });
-
-function requestArbitrary(users: readonly Json[], at: fc.Arbitrary<number>): fc.Arbitrary<Json> {
-  const userRef = pick(userIds).map((id) => ref("User", id));
-  const principal = fc.oneof(
-    fc.record({ id: pick(["a1", "a2"]), onBehalfOf: userRef, model: pick(["gpt", "gpt-preview", "Claude"]), trust: fc.integer({ min: 0, max: 3 }) }).map((p) => ({ type: "Bot", ...p })),
-    fc
-      .record({ id: pick(["a1", "h1"]), onBehalfOf: userRef, model: pick(["human"]), trust: fc.integer({ min: 0, max: 3 }), badge: fc.option(pick(["b", "z"]), { nil: undefined }) })
-      .map(({ badge, ...p }) => ({ type: "Human", ...p, ...(badge ? { badge } : {}) })),
-  );
-  const doc = fc
-    .record({
-      id: pick(["d1", "d2"]),
-      owner: userRef,
-      label: pick(labels),
-      amount: pick([0, 3, 100, 5000]),
-      tags: fc.subarray(["a", "finance", "sales"]),
-      created: fc.integer({ min: -60 * 24 * 40, max: 60 }).map((m) => iso(BASE_MS + m * 60_000)),
-      reviewer: fc.option(userRef, { nil: undefined }),
-    })
-    .map(({ reviewer, ...d }) => ({ type: "Doc", ...d, ...(reviewer ? { reviewer } : {}) }));
-  const folder = fc
-    .record({ id: pick(["f1", "d1"]), owner: userRef, level: fc.option(pick(labels), { nil: undefined }), size: pick([0, 7]) })
-    .map(({ level, ...f }) => ({ type: "Folder", ...f, ...(level ? { level } : {}) }));
-  const repo = fc.record({ id: pick(["r1"]), owner: userRef, name: pick(["agp", "x"]) }).map((r) => ({ type: "Repo", ...r }));
-  const resource = fc.oneof(doc, folder, repo);
-  const env = fc
-    .record({
-      hour: fc.integer({ min: 0, max: 23 }),
-      country: pick(["FR", "sales", "IR"]),
-      ip: pick(["10.1.2.3", "192.168.0.1", "not-an-ip", "::ffff:10.0.0.1"]),
-      managed: fc.boolean(),
-      badge: fc.option(pick(["b", "z", "sales"]), { nil: undefined }),
-      ci: fc.option(fc.record({ pipeline: fc.option(pick(["release", "x1"]), { nil: undefined }), run: fc.integer({ min: 0, max: 5 }) }), { nil: undefined }),
-      ttl: pick<unknown>(["15m", 60, "2h"]),
-      since: fc.integer({ min: -600, max: 60 }).map((m) => iso(BASE_MS + m * 60_000)),
-    })
-    .map(({ badge, ci, ...rest }) => ({
-      ...rest,
-      ...(badge ? { badge } : {}),
-      ...(ci ? { ci: ci.pipeline === undefined ? { run: ci.run } : ci } : {}),
-    }));
-  // Usually every user is known; sometimes one is missing, to exercise missing-entity errors.
-  const entities = fc.oneof({ arbitrary: fc.constant(users), weight: 8 }, { arbitrary: fc.subarray([...users]), weight: 1 });
-  return fc.tuple(principal, resource, fc.boolean(), pick(allActions), pick(intents), pick(["s1", "s2"]), at, env, entities).map(
-    ([p, r, ownAction, anyAction, intent, session, time, e, known]) => ({
-      principal: p,
-      // Mostly an action declared on the resource's type; sometimes any action.
-      action: ownAction ? (actionsOn[r.type as ResourceType][anyAction.length % actionsOn[r.type as ResourceType].length] ?? "read") : anyAction,
-      resource: r,
-      intent,
-      session,
-      at: iso(time),
-      env: e,
-      entities: known,
-    }),
-  );
-}
-
-/** A JSON request and its history of earlier granted JSON requests, sharing one world. */
-export const requestWithHistoryArbitrary: fc.Arbitrary<{ request: Json; history: Json[] }> = usersArbitrary.chain((users) =>
-  fc.record({
-    request: requestArbitrary(users, fc.integer({ min: 0, max: 120 }).map((m) => BASE_MS + m * 60_000)),
-    history: fc.array(requestArbitrary(users, fc.integer({ min: -180, max: 130 }).map((m) => BASE_MS + m * 60_000)), { maxLength: 8 }),
-  }),
-);

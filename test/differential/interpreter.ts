@@ -13,8 +13,10 @@ import type { Expr, HistoryExpr, MemberExpr, MonitorDecl, RuleDecl, SeparateDecl
 import type { CheckedPolicy } from "../../compiler/check/model.js";
 import type { Type } from "../../compiler/types.js";
 import type { Decision, EntityRecord, EntityRef, MonitorConsequence, PolicyRequest } from "../../stdlib/contract.js";
-import { EvaluationError, isEvaluationError, quoteUserText } from "../../stdlib/errors.js";
+import { EvaluationError, quoteUserText } from "../../stdlib/errors.js";
 import * as stdlib from "../../stdlib/functions.js";
+import { entityText, equal, Held, sameEntity, stripOptional, unparen } from "./values.js";
+import { consequencesOf, deny, failure, reasonOf, type Decl } from "./verdicts.js";
 
 /** The default grant TTL (docs/language.md: 300 s for an allow without `grant`). */
 const DEFAULT_GRANT_SECONDS = 300;
@@ -35,15 +37,6 @@ const builtins: Readonly<Record<string, (...args: never[]) => unknown>> = {
   length: stdlib.lengthOf,
 };
 
-/**
- * An entity whose attributes we hold (the request's principal and resource, an event's
- * principal and resource). Other entity values are references, whose attributes come
- * from the current request's entities.
- */
-class Held {
-  constructor(readonly record: EntityRecord) {}
-}
-
 /** A granted request seen from a history query's `where`. */
 interface Event {
   readonly action: string;
@@ -57,8 +50,6 @@ interface Scope {
   readonly request: PolicyRequest;
   readonly event: Event | undefined;
 }
-
-type Decl = RuleDecl | SeparateDecl | MonitorDecl;
 
 /** DESIGN.md's decision for `request`, given `history` (earlier granted requests). */
 export function interpret(policy: CheckedPolicy, request: PolicyRequest, history: readonly PolicyRequest[]): Decision {
@@ -124,7 +115,13 @@ class Interpreter {
       ttl = Math.min(ttl, decl.grant ? decl.grant.milliseconds / 1000 : DEFAULT_GRANT_SECONDS);
     }
     if (rules.length === 0) return deny([], ["no allow rule applies"], []);
-    return { decision: "allow", grant: { ttl_seconds: ttl }, rules, reasons, consequences: [] };
+    return {
+      decision: "allow",
+      grant: { ttl_seconds: ttl },
+      rules,
+      reasons,
+      consequences: [],
+    };
   }
 
   /** Rules, separations and monitors for (action, resource type), in source order. */
@@ -179,7 +176,10 @@ class Interpreter {
     for (const granted of this.history) {
       if (granted.at > request.at || !sameEntity(granted.resource, request.resource)) continue;
       if (!actions.includes(granted.action)) continue;
-      const grantedKey = this.present(decl.key, { request: granted, event: undefined });
+      const grantedKey = this.present(decl.key, {
+        request: granted,
+        event: undefined,
+      });
       if (equal(keyType, key, grantedKey) && granted.action !== request.action) conflict = true;
     }
     return conflict;
@@ -375,7 +375,8 @@ class Interpreter {
   /** A value the checker proved present; absent anyway is an error (fail closed). */
   private present(expr: Expr, scope: Scope): unknown {
     const value = this.evaluate(expr, scope);
-    if (value === undefined) throw new EvaluationError(`${quoteUserText(this.policy.source.slice(expr.span))} is absent`);
+    if (value === undefined)
+      throw new EvaluationError(`${quoteUserText(this.policy.source.slice(expr.span))} is absent`);
     return value instanceof Held ? value.record : value;
   }
 
@@ -392,88 +393,4 @@ class Interpreter {
     if (rank < 0) throw new EvaluationError(`unknown sensitivity label ${quoteUserText(String(label))}`);
     return rank;
   }
-}
-
-/** Equality of the language at type `type`: entities by type and id, lists and records by content. */
-function equal(type: Type, a: unknown, b: unknown): boolean {
-  const x = a instanceof Held ? a.record : a;
-  const y = b instanceof Held ? b.record : b;
-  switch (type.kind) {
-    case "entity":
-    case "entityUnion":
-      return sameEntity(x as EntityRef, y as EntityRef);
-    case "optional":
-      return x === undefined || y === undefined ? x === y : equal(type.inner, x, y);
-    case "list": {
-      const xs = x as readonly unknown[];
-      const ys = y as readonly unknown[];
-      return xs.length === ys.length && xs.every((element, index) => equal(type.element, element, ys[index]));
-    }
-    case "emptyList":
-      return (x as readonly unknown[]).length === 0 && (y as readonly unknown[]).length === 0;
-    case "record": {
-      const xr = x as Readonly<Record<string, unknown>>;
-      const yr = y as Readonly<Record<string, unknown>>;
-      return [...type.fields].every(([name, fieldType]) => equal(fieldType, xr[name], yr[name]));
-    }
-    default:
-      return x === y;
-  }
-}
-
-function sameEntity(a: EntityRef, b: EntityRef): boolean {
-  return a.type === b.type && a.id === b.id;
-}
-
-function entityText(ref: EntityRef): string {
-  return `${ref.type}::${JSON.stringify(ref.id)}`;
-}
-
-function unparen(expr: Expr): Expr {
-  return expr.kind === "Paren" ? unparen(expr.inner) : expr;
-}
-
-function stripOptional(type: Type): Type {
-  return type.kind === "optional" ? type.inner : type;
-}
-
-/** The reason a rule, separation or monitor gives when it applies (docs/language.md). */
-function reasonOf(decl: Decl): string {
-  if (decl.kind === "MonitorDecl") {
-    const told = decl.consequences.find((c) => c.kind === "Review" || c.kind === "Alert");
-    return told && (told.kind === "Review" || told.kind === "Alert") ? told.reason.value : `monitor \`${decl.name.text}\` fired`;
-  }
-  if (decl.reason) return decl.reason.value;
-  if (decl.kind === "SeparateDecl") {
-    return `separation \`${decl.name.text}\`: the same chain already did another of its actions on this resource`;
-  }
-  return decl.effect === "allow" ? `allowed by rule \`${decl.name.text}\`` : `denied by rule \`${decl.name.text}\``;
-}
-
-function consequencesOf(decl: MonitorDecl): MonitorConsequence[] {
-  const monitor = decl.name.text;
-  return decl.consequences.map((c): MonitorConsequence => {
-    switch (c.kind) {
-      case "Revoke":
-        return { type: "revoke", monitor };
-      case "Downgrade":
-        return { type: "downgrade", monitor, actions: c.actions.map((a) => a.text) };
-      case "Review":
-        return { type: "review", monitor, reason: c.reason.value };
-      case "Alert":
-        return { type: "alert", monitor, reason: c.reason.value };
-    }
-  });
-}
-
-function deny(rules: string[], reasons: string[], consequences: MonitorConsequence[]): Decision {
-  return { decision: "deny", grant: null, rules, reasons, consequences };
-}
-
-/** An error while evaluating denies, naming the rule (docs/language.md: errors fail closed). */
-function failure(rule: string, error: unknown): Decision {
-  const message = isEvaluationError(error)
-    ? error.message
-    : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-  return deny([rule], [`error in rule \`${rule}\`: ${message}`], []);
 }

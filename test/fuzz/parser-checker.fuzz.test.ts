@@ -18,7 +18,10 @@ const examplesDir = new URL("../../examples/", import.meta.url).pathname;
 function exampleFiles(): { policies: string[]; tests: string[] } {
   const policies: string[] = [];
   const tests: string[] = [];
-  for (const entry of readdirSync(examplesDir, { recursive: true, encoding: "utf8" })) {
+  for (const entry of readdirSync(examplesDir, {
+    recursive: true,
+    encoding: "utf8",
+  })) {
     if (!entry.endsWith(".agp")) continue;
     (entry.endsWith(".test.agp") ? tests : policies).push(readFileSync(join(examplesDir, entry), "utf8"));
   }
@@ -38,7 +41,9 @@ function expectSound(text: string, diagnostics: readonly Diagnostic[]): void {
   for (const diagnostic of diagnostics) {
     const { start, end } = diagnostic.span;
     if (!(start >= 0 && end >= start && end <= text.length)) {
-      throw new Error(`span ${start}:${end} outside a ${text.length}-character text: ${diagnostic.code} ${diagnostic.message}`);
+      throw new Error(
+        `span ${start}:${end} outside a ${text.length}-character text: ${diagnostic.code} ${diagnostic.message}`,
+      );
     }
     expect(diagnostic.code, diagnostic.message).not.toMatch(/^AGP9/);
   }
@@ -48,7 +53,9 @@ function expectSound(text: string, diagnostics: readonly Diagnostic[]): void {
 function checkBoth(text: string): void {
   const started = Date.now();
   expectSound(text, check(text, { path: "fuzz.agp" }).diagnostics);
-  const tested = checkTest(text, { path: "fuzz.test.agp" }, (name) => examplePolicies.get(name), [...examplePolicies.keys()]);
+  const tested = checkTest(text, { path: "fuzz.test.agp" }, (name) => examplePolicies.get(name), [
+    ...examplePolicies.keys(),
+  ]);
   expectSound(text, tested.diagnostics);
   // A generous bound: any input here is a few kilobytes; seconds would mean a hang.
   expect(Date.now() - started).toBeLessThan(5_000);
@@ -58,7 +65,20 @@ const vocabulary = [
   ...["policy", "test", "sensitivity", "entity", "agent", "resource", "context", "action", "on", "intent", "actions"],
   ...["max", "allow", "deny", "when", "grant", "reason", "separate", "by", "monitor", "then", "revoke", "downgrade"],
   ...["to", "review", "alert", "and", "or", "not", "in", "has", "true", "false", "count", "exists", "within", "where"],
-  ...["let", "case", "session", "env", "expect", "advance", "redeem", "refused", "resolve", "principal", "event", "now"],
+  ...[
+    "let",
+    "case",
+    "session",
+    "env",
+    "expect",
+    "advance",
+    "redeem",
+    "refused",
+    "resolve",
+    "principal",
+    "event",
+    "now",
+  ],
   ...["approve", "reject", "active", "suspended", "live", "read", "x", "User", "Doc", "label", "owner", "secret"],
   ...["string", "number", "bool", "time", "duration", "hour_of", "length", "__proto__", "constructor"],
   ...["{", "}", "(", ")", "[", "]", ",", ":", ".", "?", "*", "<", "<=", ">", ">=", "==", "!=", "=", "+", "-", "/"],
@@ -115,25 +135,33 @@ describe("parser and checker fuzzing", () => {
     expect(examplePolicies.size).toBe(examples.policies.length);
   });
 
-  it("never throws on random token streams, as a policy or a test file", () => {
-    const header = fc.constantFrom("", "policy p\n", "test expenses\n", "test nope\n");
-    fc.assert(
-      fc.property(header, fc.array(fc.constantFrom(...vocabulary), { maxLength: 120 }), (head, words) => {
-        checkBoth(head + words.join(" "));
-      }),
-      { numRuns: runs(300, 5_000), ...seed },
-    );
-  }, runs(30_000, 1_800_000));
+  it(
+    "never throws on random token streams, as a policy or a test file",
+    () => {
+      const header = fc.constantFrom("", "policy p\n", "test expenses\n", "test nope\n");
+      fc.assert(
+        fc.property(header, fc.array(fc.constantFrom(...vocabulary), { maxLength: 120 }), (head, words) => {
+          checkBoth(head + words.join(" "));
+        }),
+        { numRuns: runs(300, 5_000), ...seed },
+      );
+    },
+    runs(30_000, 1_800_000),
+  );
 
-  it("never throws on random mutations of the example policies and test files", () => {
-    const files = [...examples.policies, ...examples.tests];
-    fc.assert(
-      fc.property(fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 8 }), (index, edits) => {
-        checkBoth(mutate(files[index] ?? "", edits));
-      }),
-      { numRuns: runs(200, 5_000), ...seed },
-    );
-  }, runs(30_000, 1_800_000));
+  it(
+    "never throws on random mutations of the example policies and test files",
+    () => {
+      const files = [...examples.policies, ...examples.tests];
+      fc.assert(
+        fc.property(fc.nat(files.length - 1), fc.array(mutation, { minLength: 1, maxLength: 8 }), (index, edits) => {
+          checkBoth(mutate(files[index] ?? "", edits));
+        }),
+        { numRuns: runs(200, 5_000), ...seed },
+      );
+    },
+    runs(30_000, 1_800_000),
+  );
 });
 
 // ---------------------------------------------------------------------------------------

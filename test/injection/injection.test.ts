@@ -33,7 +33,15 @@ const nasty = [
 ];
 
 /** Names that are special on JS objects. */
-const specialNames = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype", "isPrototypeOf"];
+const specialNames = [
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "prototype",
+  "isPrototypeOf",
+];
 
 /** An agp string literal for `value` (JSON's escapes are agp's). */
 const agpString = (value: string): string => JSON.stringify(value);
@@ -41,7 +49,9 @@ const agpString = (value: string): string => JSON.stringify(value);
 async function compiled(text: string): Promise<PolicyModule> {
   const checked = check(text, { path: "inj.agp" });
   if (hasErrors(checked.diagnostics)) throw new Error(checked.diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
-  const { module, diagnostics } = await compileToModule(text, { path: "inj.agp" });
+  const { module, diagnostics } = await compileToModule(text, {
+    path: "inj.agp",
+  });
   if (!module) throw new Error(diagnostics.map((d) => formatDiagnostic(d)).join("\n"));
   return module;
 }
@@ -71,11 +81,31 @@ context { text: string }
 action read, write on Doc
 `;
 
-const requestJson = (fields: { text?: string; env?: string; id?: string; owner?: string; tags?: string[]; action?: string; intent?: string }): string =>
+const requestJson = (fields: {
+  text?: string;
+  env?: string;
+  id?: string;
+  owner?: string;
+  tags?: string[];
+  action?: string;
+  intent?: string;
+}): string =>
   JSON.stringify({
-    principal: { type: "Bot", id: fields.id ?? "b1", onBehalfOf: { type: "User", id: fields.owner ?? "u1" }, note: fields.text ?? "n" },
+    principal: {
+      type: "Bot",
+      id: fields.id ?? "b1",
+      onBehalfOf: { type: "User", id: fields.owner ?? "u1" },
+      note: fields.text ?? "n",
+    },
     action: fields.action ?? "read",
-    resource: { type: "Doc", id: fields.id ?? "d1", owner: { type: "User", id: fields.owner ?? "u1" }, text: fields.text ?? "t", label: "low", tags: fields.tags ?? [] },
+    resource: {
+      type: "Doc",
+      id: fields.id ?? "d1",
+      owner: { type: "User", id: fields.owner ?? "u1" },
+      text: fields.text ?? "t",
+      label: "low",
+      tags: fields.tags ?? [],
+    },
     intent: fields.intent ?? "work",
     session: fields.id ?? "s",
     at: "2026-01-05T10:00:00Z",
@@ -145,7 +175,10 @@ deny d_${name}: ${name} when resource.label >= ${name}
     `"action":"${action}","resource":{"type":"Doc","id":"d","owner":{"type":"${name}_User","id":"u"},"${name}":["t"],"label":"${label}"},` +
     `"intent":"${name}_intent","session":"s","at":"2026-01-05T10:00:00Z","env":{"${name}":"${env}"},` +
     `"entities":[{"type":"${name}_User","id":"u","${name}":"o"}]}`;
-  expect(decideBoth(text, module, request("read", `${name}_low`, "yes"))).toMatchObject({ decision: "allow", rules: [`${name}_rule`] });
+  expect(decideBoth(text, module, request("read", `${name}_low`, "yes"))).toMatchObject({
+    decision: "allow",
+    rules: [`${name}_rule`],
+  });
   expect(decideBoth(text, module, request("read", `${name}_low`, "no")).decision).toBe("deny");
   expect(decideBoth(text, module, request(name, name, "yes")).rules).toEqual([`${name}_intent`, `d_${name}`]);
   return "faithful";
@@ -180,13 +213,34 @@ allow writes: write
   it("entity ids and attribute values with adversarial strings decide as the interpreter says", async () => {
     const module = await compiled(text);
     for (const value of [...nasty, ...specialNames]) {
-      const request = requestJson({ id: value, owner: value, text: value, tags: [value], env: `${value}?` });
-      expect(decideBoth(text, module, request)).toMatchObject({ decision: "allow", rules: ["own"] });
+      const request = requestJson({
+        id: value,
+        owner: value,
+        text: value,
+        tags: [value],
+        env: `${value}?`,
+      });
+      expect(decideBoth(text, module, request)).toMatchObject({
+        decision: "allow",
+        rules: ["own"],
+      });
       // The same chain wrote this document before: the separation holds whatever the ids say.
-      const earlier = requestJson({ id: value, owner: value, text: value, tags: [value], action: "write" });
+      const earlier = requestJson({
+        id: value,
+        owner: value,
+        text: value,
+        tags: [value],
+        action: "write",
+      });
       expect(decideBoth(text, module, request, [earlier]).rules).toEqual(["rw"]);
       // A different owner id that only differs in quoting does not share the chain.
-      const other = requestJson({ id: value, owner: `${value}"`, text: value, tags: [value], action: "write" });
+      const other = requestJson({
+        id: value,
+        owner: `${value}"`,
+        text: value,
+        tags: [value],
+        action: "write",
+      });
       expect(decideBoth(text, module, request, [other]).decision).toBe("allow");
       expect(decideBoth(text, module, requestJson({ owner: value, text: value, env: value })).rules).toEqual(["named"]);
     }
@@ -196,7 +250,10 @@ allow writes: write
   it("a `__proto__` key in a request is refused as an unknown field, not merged into a prototype", async () => {
     const module = await compiled(text);
     const request = JSON.parse(requestJson({})) as Record<string, Record<string, unknown>>;
-    const withProto = JSON.stringify({ ...request, env: { text: "e" } }).replace('"env":{', '"env":{"__proto__":{"text":"x"},');
+    const withProto = JSON.stringify({
+      ...request,
+      env: { text: "e" },
+    }).replace('"env":{', '"env":{"__proto__":{"text":"x"},');
     expect(module.requestSchema.safeParse(JSON.parse(withProto)).success).toBe(false);
     expect(({} as Record<string, unknown>).text).toBeUndefined();
   });

@@ -11,9 +11,19 @@ describe("differential regressions", () => {
     const module = await compilePolicy(`${basePolicy}
 allow no_grand_manager: read when not has principal.onBehalfOf.manager.manager
 allow grand_manager: write when has principal.onBehalfOf.manager.manager and principal.onBehalfOf.manager.manager.approver`);
-    expect(decideJson(module, requestJson())).toMatchObject({ decision: "allow", rules: ["no_grand_manager"] });
-    expect(decideJson(module, requestJson({ action: "write" }))).toMatchObject({ decision: "deny", rules: [] });
-    const bobsAgent = { type: "Assistant", id: "a2", onBehalfOf: { type: "User", id: "bob" } };
+    expect(decideJson(module, requestJson())).toMatchObject({
+      decision: "allow",
+      rules: ["no_grand_manager"],
+    });
+    expect(decideJson(module, requestJson({ action: "write" }))).toMatchObject({
+      decision: "deny",
+      rules: [],
+    });
+    const bobsAgent = {
+      type: "Assistant",
+      id: "a2",
+      onBehalfOf: { type: "User", id: "bob" },
+    };
     // bob's manager is alice, who has none: still absent one step further.
     expect(decideJson(module, requestJson({ principal: bobsAgent })).decision).toBe("allow");
   });
