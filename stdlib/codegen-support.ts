@@ -10,6 +10,7 @@ import type {
   EntityRecord,
   EntityRef,
   Facts,
+  HistoryQuery,
   MonitorConsequence,
   RuleMetadata,
   RuleTrace,
@@ -220,6 +221,12 @@ export interface TraceEntry {
   readonly resourceTypes: readonly string[] | null;
   /** The source text of each `and`-ed condition, in order. */
   readonly conditions: readonly string[];
+  /** The reason a decision gives when it applies. */
+  readonly reason: string;
+  /** For an allow rule, its grant TTL in seconds; Infinity otherwise. */
+  readonly ttlSeconds: number;
+  /** For a monitor, the consequences of firing; empty otherwise. */
+  readonly consequences: readonly MonitorConsequence[];
   /** Evaluates it, pushing each condition's value onto `trace` until one is false. */
   // INVARIANT: `never` parameters let each generated, precisely typed check function be an
   // entry (method parameters are bivariant); traceEntries passes the request it was given.
@@ -231,15 +238,67 @@ export interface TraceEntry {
   ): boolean;
 }
 
-/** A trace entry, built compactly by generated modules (one line per rule). */
+/**
+ * A trace entry, built compactly by generated modules: what `explain` reports of a rule and
+ * what a decision records when it applies, so each reason appears once in a module.
+ */
 export function traceEntry(
   rule: string,
   kind: TraceEntry["kind"],
   resourceTypes: readonly string[],
   conditions: readonly string[],
   check: TraceEntry["check"],
+  reason: string,
+  ttlSeconds: number | null = null,
+  consequences: readonly MonitorConsequence[] = [],
 ): TraceEntry {
-  return { rule, kind, resourceTypes, conditions, check };
+  return { rule, kind, resourceTypes, conditions, check, reason, ttlSeconds: ttlSeconds ?? Infinity, consequences };
+}
+
+/** Records that the rule, separation or monitor of `entry` applied (its reason, TTL, consequences). */
+export function addEntryVerdict(verdicts: Verdicts | null, entry: TraceEntry): Verdicts {
+  const into = addVerdict(verdicts, entry.rule, entry.reason, entry.ttlSeconds);
+  if (entry.consequences.length > 0) into.consequences.push(...entry.consequences);
+  return into;
+}
+
+/**
+ * The rule whose evaluation threw, found after the fact by re-running an action's checks in
+ * decision order (denies, separations and monitors, then allows) until one throws; null when
+ * none does. Checks are pure, so the re-run sees what the decision saw; this keeps rule
+ * bookkeeping off the hot path, where errors are rare.
+ */
+export function failingRule(
+  entries: readonly TraceEntry[],
+  request: unknown,
+  resource: { readonly type: string },
+  facts: Facts,
+): string | null {
+  for (const allows of [false, true]) {
+    for (const entry of entries) {
+      if ((entry.kind === "allow") !== allows) continue;
+      if (entry.resourceTypes !== null && !entry.resourceTypes.includes(resource.type)) continue;
+      try {
+        entry.check(request as never, resource as never, facts, null);
+      } catch {
+        return entry.rule;
+      }
+    }
+  }
+  return null;
+}
+
+/** A history query, built compactly by generated modules (one line per query). */
+export function historyQuery(
+  index: number,
+  fn: HistoryQuery["function"],
+  source: HistoryQuery["source"],
+  withinMs: number | null,
+  where: HistoryQuery["where"],
+  dependsOnRequest: boolean,
+  text: string,
+): HistoryQuery {
+  return { index, function: fn, source, withinMs, where, dependsOnRequest, text };
 }
 
 /** How each entry fared for one request: applied or not, each condition's value, or the error. */

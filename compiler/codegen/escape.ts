@@ -38,12 +38,16 @@ export function propertyKey(name: string): string {
   return name === "__proto__" ? `[${stringLiteral(name)}]` : stringLiteral(name);
 }
 
-/** `object["name"]`: reading a property named by policy text. */
-export function propertyAccess(object: string, name: string): string {
-  return `${object}[${stringLiteral(name)}]`;
-}
-
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Reading a property named by policy text: `object.name` when the name is a plain identifier
+ * (policy field names always are; a dot reads exactly what brackets read, reserved words
+ * included), else `object["name"]`.
+ */
+export function propertyAccess(object: string, name: string): string {
+  return identifierPattern.test(name) ? `${object}.${name}` : `${object}[${stringLiteral(name)}]`;
+}
 
 /**
  * Names the generated code itself uses at the top level or as types, plus TypeScript's

@@ -15,7 +15,7 @@ describe("typecheckModule", () => {
     if (!policy) throw new Error("no policy");
     const { typescript } = await generateModule(policy, { sourcePath: "broken.agp" });
     expect(typecheckModule(typescript, policy)).toEqual([]);
-    const broken = typescript.replace(`resource["size"] < 10`, `resource["size"] < "10"`);
+    const broken = typescript.replace(`resource.size < 10`, `resource.size < "10"`);
     expect(broken).not.toBe(typescript);
     const diagnostics = typecheckModule(broken, policy);
     expect(diagnostics.map((d) => d.code)).toEqual(["AGP9001"]);

@@ -5,7 +5,7 @@
 import type { HistoryExpr } from "../../ast.js";
 import type { CheckedPolicy } from "../../check/model.js";
 import type { Type } from "../../types.js";
-import { propertyKey, stringLiteral, typeName } from "../escape.js";
+import { commentText, namedIdentifier, propertyKey, stringLiteral, typeName } from "../escape.js";
 import { ImportCollector } from "./imports.js";
 
 /** The state of generating one module. */
@@ -13,6 +13,7 @@ export class EmitContext {
   readonly imports = new ImportCollector();
   private readonly hoisted = new Map<string, string>();
   private readonly hoistedDeclarations: string[] = [];
+  private readonly readers = new Map<string, string>();
   /** Each history query's index in `policy.historyQueries`. */
   readonly historyIndex: ReadonlyMap<HistoryExpr, number>;
 
@@ -37,9 +38,26 @@ export class EmitContext {
     return name;
   }
 
-  /** The hoisted constant declarations, in the order they were first used. */
+  /**
+   * A module-level function reading the record of the entity of type `type` a reference
+   * points to, so each use is a short non-generic call. Returns its name.
+   */
+  attributesReader(type: string): string {
+    const name = namedIdentifier("attributes", type);
+    if (!this.readers.has(name)) {
+      const tsName = this.entityTypeName(type);
+      const entityRef = this.imports.type("EntityRef");
+      this.readers.set(
+        name,
+        `/** The record of the \`${commentText(type)}\` an entity reference points to; a missing one is an evaluation error. */\nfunction ${name}(request: Request, ref: ${entityRef}): ${tsName} {\nreturn ${this.imports.value("attributesOf")}<${tsName}>(request.entities, ref, ${stringLiteral(type)});\n}`,
+      );
+    }
+    return name;
+  }
+
+  /** The hoisted constant declarations and entity readers, in the order they were first used. */
   renderHoisted(): string {
-    return this.hoistedDeclarations.join("\n");
+    return [this.hoistedDeclarations.join("\n"), ...this.readers.values()].filter((part) => part !== "").join("\n\n");
   }
 
   /** The TypeScript interface name of a declared entity, agent or resource type. */

@@ -7,12 +7,11 @@
  * created by the first `addVerdict`, label ranks and literal lists are module constants,
  * and check functions receive `null` for their trace.
  */
-import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
+import { namedIdentifier, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 import type { DeclInfo } from "./decls.js";
 import type { ExpressionEmitter } from "./expr.js";
 import { narrowResource } from "./history.js";
-import { decisionReason } from "./metadata.js";
 import { resourceTypeNames } from "./types.js";
 
 /** The check functions of every rule, separation and monitor. */
@@ -25,7 +24,6 @@ export function emitChecks(context: EmitContext, expressions: ExpressionEmitter,
       const resourceType = narrowResource(context, info.resourceTypes) ?? "Resource";
       const signature = `function ${info.checkFunction}(request: Request, resource: ${resourceType}, facts: ${facts}, trace: ${imports.type("Trace")}): boolean`;
       const span = `// @agp-span ${info.decl.span.start}:${info.decl.span.end}`;
-      const doc = `/** Whether ${info.kind === "monitor" ? "monitor" : info.kind === "separate" ? "separation" : "rule"} \`${info.name}\` applies. */`;
       let body: string;
       if (info.kind === "separate") {
         const index = separations.indexOf(info);
@@ -40,7 +38,7 @@ export function emitChecks(context: EmitContext, expressions: ExpressionEmitter,
         const steps = info.conditions.map((condition) => `${step}(trace, ${expressions.condition(condition, scope)})`);
         body = `return ${steps.join(" && ")};`;
       }
-      return `${span}\n${doc}\n${signature} {\n${body}\n}`;
+      return `${span}\n${signature} {\n${body}\n}`;
     })
     .join("\n\n");
 }
@@ -114,45 +112,25 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
       if (types.length >= actionTypes.length) return invoke;
       return `(${types.map((type) => `resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${invoke}`;
     };
-    // INVARIANT: `rule` names the check being evaluated, so an error denies naming it.
-    const body: string[] = [];
-    for (const info of applying) {
-      if (info.kind === "allow") continue;
-      const reason = stringLiteral(decisionReason(info));
-      const name = stringLiteral(info.name);
-      const verdict =
-        info.kind === "monitor"
-          ? `denied = ${imports.value("addMonitorVerdict")}(denied, ${name}, ${reason}, ${namedIdentifier("consequences", info.name)});`
-          : `denied = ${imports.value("addVerdict")}(denied, ${name}, ${reason});`;
-      body.push(`rule = ${name};`, `if (${call(info)}) ${verdict}`);
-    }
-    const allows = applying.filter((info) => info.kind === "allow");
-    const allowBody: string[] = [];
-    for (const info of allows) {
-      if (info.decl.kind !== "RuleDecl") continue;
-      const seconds = info.decl.grant ? info.decl.grant.milliseconds / 1000 : undefined;
-      const ttl = seconds === undefined ? "defaultGrantSeconds" : numberLiteral(seconds);
-      const name = stringLiteral(info.name);
-      allowBody.push(
-        `rule = ${name};`,
-        `if (${call(info)}) allowed = ${imports.value("addVerdict")}(allowed, ${name}, ${stringLiteral(decisionReason(info))}, ${ttl});`,
-      );
-    }
+    const addEntryVerdict = imports.value("addEntryVerdict");
+    const verdict = (into: "denied" | "allowed", info: DeclInfo): string =>
+      `if (${call(info)}) ${into} = ${addEntryVerdict}(${into}, ${namedIdentifier("entry", info.name)});`;
+    const denies = applying.filter((info) => info.kind !== "allow").map((info) => verdict("denied", info));
+    const allows = applying.filter((info) => info.kind === "allow").map((info) => verdict("allowed", info));
     // INVARIANT: a deny (here: the intent's scope) returns before any allow rule runs.
-    if (body.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
-    if (body.length > 0 || allowBody.length > 0) {
-      lines.push(`let rule = "";`);
-      if (allowBody.length > 0) lines.push(`let allowed: ${verdicts} | null = null;`);
+    if (denies.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
+    if (denies.length > 0 || allows.length > 0) {
+      if (allows.length > 0) lines.push(`let allowed: ${verdicts} | null = null;`);
       lines.push(`try {
-${body.join("\n")}
-${body.length > 0 ? `if (denied !== null) return ${imports.value("denyDecision")}(denied);` : ""}
-${allowBody.join("\n")}
+${denies.join("\n")}
+${denies.length > 0 ? `if (denied !== null) return ${imports.value("denyDecision")}(denied);` : ""}
+${allows.join("\n")}
 } catch (error) {
-  return ${imports.value("evaluationFailure")}(rule, error);
+  return ruleFailure(request, facts, error);
 }`);
     }
     lines.push(
-      allowBody.length > 0
+      allows.length > 0
         ? `return allowed === null ? ${imports.value("defaultDeny")} : ${imports.value("allowDecision")}(allowed);`
         : `return ${imports.value("defaultDeny")};`,
     );
@@ -161,6 +139,11 @@ function ${fn}(request: Request, facts: ${facts}): ${decision} {
 ${lines.join("\n")}
 }`);
   }
+  parts.push(`/** The deny for an error while deciding: it names the rule that failed, found by re-running the action's checks. */
+function ruleFailure(request: Request, facts: ${facts}, error: unknown): ${decision} {
+  const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
+  return ${imports.value("evaluationFailure")}(${imports.value("failingRule")}(entries, request, request.resource, facts) ?? request.action, error);
+}`);
   const deciderType = `(request: Request, facts: ${facts}) => ${decision}`;
   parts.push(`/** Each action's decision function: a lookup, not a chain of string comparisons. */
 const DECIDE_BY_ACTION: ReadonlyMap<string, ${deciderType}> = new Map<string, ${deciderType}>([\n${table.join(",\n")}\n]);`);

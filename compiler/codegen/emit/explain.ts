@@ -3,7 +3,8 @@
  * reuses `decide` for the decision and the same check functions, given a trace array, for
  * each condition's value; it is not on the hot path.
  */
-import { namedIdentifier, stringLiteral } from "../escape.js";
+import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
+import { decisionReason } from "./metadata.js";
 import type { EmitContext } from "./context.js";
 import { conditionTexts } from "./decide.js";
 import type { DeclInfo } from "./decls.js";
@@ -21,7 +22,11 @@ export function emitExplain(context: EmitContext, decls: readonly DeclInfo[]): s
       `[${info.resourceTypes.map(stringLiteral).join(", ")}]`,
       `[${texts.join(", ")}]`,
       info.checkFunction,
+      stringLiteral(decisionReason(info)),
     ];
+    const grant = info.decl.kind === "RuleDecl" && info.kind === "allow" ? info.decl.grant : undefined;
+    if (info.kind === "allow") args.push(grant ? numberLiteral(grant.milliseconds / 1000) : "defaultGrantSeconds");
+    if (info.kind === "monitor") args.push("null", namedIdentifier("consequences", info.name));
     parts.push(`const ${namedIdentifier("entry", info.name)}: ${entryType} = ${imports.value("traceEntry")}(${args.join(", ")});`);
   }
   const hasIntents = policy.intents.size > 0;

@@ -157,9 +157,14 @@ export class ExpressionEmitter {
     let base = this.presentCode(object, expr.object);
     if ((objectType.kind === "entity" || objectType.kind === "entityUnion") && !object.record) {
       const names = objectType.kind === "entity" ? [objectType.name] : objectType.names;
-      const attributesOf = this.context.imports.value("attributesOf");
-      const expected = names.length === 1 ? stringLiteral(names[0] ?? "") : `[${names.map(stringLiteral).join(", ")}]`;
-      base = `${attributesOf}<${this.context.entityUnion(names)}>(${scope.request}.entities, ${base}, ${expected})`;
+      const [single] = names;
+      if (names.length === 1 && single !== undefined) {
+        base = `${this.context.attributesReader(single)}(${scope.request}, ${base})`;
+      } else {
+        const attributesOf = this.context.imports.value("attributesOf");
+        const expected = `[${names.map(stringLiteral).join(", ")}]`;
+        base = `${attributesOf}<${this.context.entityUnion(names)}>(${scope.request}.entities, ${base}, ${expected})`;
+      }
     }
     return { code: propertyAccess(base, field), absent, record: false };
   }

@@ -36,15 +36,16 @@ function ${where}(input: ${imports.type("HistoryEvent")}, policyRequest: ${impor
   return ${body};
 }`);
     }
-    return `{
-  index: ${index},
-  function: ${stringLiteral(query.function)},
-  source: ${stringLiteral(query.source.source)},
-  withinMs: ${query.within ? numberLiteral(query.within.milliseconds) : "null"},
-  where: ${where},
-  dependsOnRequest: ${policy.dependsOnRequest(query) ? "true" : "false"},
-  text: ${stringLiteral(policy.source.slice(query.span))},
-}`;
+    const args = [
+      String(index),
+      stringLiteral(query.function),
+      stringLiteral(query.source.source),
+      query.within ? numberLiteral(query.within.milliseconds) : "null",
+      where,
+      policy.dependsOnRequest(query) ? "true" : "false",
+      stringLiteral(policy.source.slice(query.span)),
+    ];
+    return `${imports.value("historyQuery")}(${args.join(", ")})`;
   });
   parts.push(`/** Every \`count\`/\`exists\` of the policy, numbered as \`Facts.count\` receives them. */
 export const historyQueries: readonly ${imports.type("HistoryQuery")}[] = [\n${queries.join(",\n")}\n];`);

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addMonitorVerdict,
+  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -19,6 +19,8 @@ import {
   errorMessage,
   evaluationFailure,
   exportedSchema,
+  failingRule,
+  historyQuery,
   hourOf,
   labelRank,
   listContains,
@@ -59,6 +61,11 @@ import type {
   TraceEntry,
   Verdicts,
 } from "agp/stdlib";
+
+/** The record of the `User` an entity reference points to; a missing one is an evaluation error. */
+function attributes$User(request: Request, ref: EntityRef): User {
+  return attributesOf<User>(request.entities, ref, "User");
+}
 
 /** The sensitivity labels, lowest first. */
 export type Label = "public" | "internal" | "confidential" | "secret";
@@ -407,20 +414,20 @@ function where$q0(input: HistoryEvent, policyRequest: PolicyRequest): boolean {
 
 /** Every `count`/`exists` of the policy, numbered as `Facts.count` receives them. */
 export const historyQueries: readonly HistoryQuery[] = [
-  {
-    index: 0,
-    function: "count",
-    source: "principal",
-    withinMs: 3600000,
-    where: where$q0,
-    dependsOnRequest: false,
-    text: "count(principal where event.action == deploy within 1h)",
-  },
+  historyQuery(
+    0,
+    "count",
+    "principal",
+    3600000,
+    where$q0,
+    false,
+    "count(principal where event.action == deploy within 1h)",
+  ),
 ];
 
 /** The key of separation `write_deploy`: who counts as the same chain. */
 function key$write_deploy(request: Request, resource: Repository): string {
-  return entityKey(request.principal["onBehalfOf"]);
+  return entityKey(request.principal.onBehalfOf);
 }
 
 /** Every `separate` of the policy, numbered as `Facts.separatedActions` receives them. */
@@ -438,154 +445,122 @@ export const separations: readonly SeparationSpec[] = [
 ];
 
 // @agp-span 2109:2235
-/** Whether rule `read_code` applies. */
 function check$read_code(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
-    listContains(
-      attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
-      resource["team"],
-    ) || resource["label"] === "public",
+    listContains(attributes$User(request, request.principal.onBehalfOf).teams, resource.team) ||
+      resource.label === "public",
   );
 }
 
 // @agp-span 2329:2519
-/** Whether rule `write_work_branches` applies. */
 function check$write_work_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
-    step(
-      trace,
-      listContains(
-        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
-        resource["team"],
-      ),
-    ) && step(trace, startsWith(request.env["branch"], "feature/") || startsWith(request.env["branch"], "fix/"))
+    step(trace, listContains(attributes$User(request, request.principal.onBehalfOf).teams, resource.team)) &&
+    step(trace, startsWith(request.env.branch, "feature/") || startsWith(request.env.branch, "fix/"))
   );
 }
 
 // @agp-span 2605:2765
-/** Whether rule `write_release_branches` applies. */
 function check$write_release_branches(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
     step(trace, request.intent === "release") &&
-    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"]) &&
-    step(trace, startsWith(request.env["branch"], "release/"))
+    step(trace, attributes$User(request, request.principal.onBehalfOf).releaser) &&
+    step(trace, startsWith(request.env.branch, "release/"))
   );
 }
 
 // @agp-span 2972:3163
-/** Whether rule `deploy_releases` applies. */
 function check$deploy_releases(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"]) &&
-    step(trace, request.env["ci"] !== undefined) &&
-    step(trace, present(request.env["ci"], "env.ci")["pipeline"] === "release") &&
-    step(trace, startsWith(request.env["branch"], "release/"))
+    step(trace, attributes$User(request, request.principal.onBehalfOf).releaser) &&
+    step(trace, request.env.ci !== undefined) &&
+    step(trace, present(request.env.ci, "env.ci").pipeline === "release") &&
+    step(trace, startsWith(request.env.branch, "release/"))
   );
 }
 
 // @agp-span 3255:3386
-/** Whether rule `read_team_secrets` applies. */
 function check$read_team_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return (
-    step(
-      trace,
-      listContains(
-        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["teams"],
-        resource["team"],
-      ),
-    ) && step(trace, !(resource["environment"] === "production"))
+    step(trace, listContains(attributes$User(request, request.principal.onBehalfOf).teams, resource.team)) &&
+    step(trace, !(resource.environment === "production"))
   );
 }
 
 // @agp-span 3470:3664
-/** Whether rule `read_production_secrets` applies. */
 function check$read_production_secrets(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, resource["environment"] === "production") &&
-    step(trace, request.env["ci"] !== undefined) &&
-    step(trace, present(request.env["ci"], "env.ci")["pipeline"] === "release") &&
-    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["releaser"])
+    step(trace, resource.environment === "production") &&
+    step(trace, request.env.ci !== undefined) &&
+    step(trace, present(request.env.ci, "env.ci").pipeline === "release") &&
+    step(trace, attributes$User(request, request.principal.onBehalfOf).releaser)
   );
 }
 
 // @agp-span 3844:4078
-/** Whether rule `off_network` applies. */
 function check$off_network(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 2) &&
-    step(trace, !(cidrMatch(request.env["ip"], "10.0.0.0/8") || cidrMatch(request.env["ip"], "fd12:3456:789a::/48")))
+    step(trace, labelRank(LABEL_RANKS, resource.label) >= 2) &&
+    step(trace, !(cidrMatch(request.env.ip, "10.0.0.0/8") || cidrMatch(request.env.ip, "fd12:3456:789a::/48")))
   );
 }
 
 // @agp-span 4145:4282
-/** Whether rule `unmanaged_device` applies. */
 function check$unmanaged_device(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
-  return step(trace, !request.env["device"]["managed"]) && step(trace, !(request.env["ci"] !== undefined));
+  return step(trace, !request.env.device.managed) && step(trace, !(request.env.ci !== undefined));
 }
 
 // @agp-span 4347:4477
-/** Whether rule `preview_models` applies. */
 function check$preview_models(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
-  return step(trace, contains(lower(request.principal["model"]), "preview"));
+  return step(trace, contains(lower(request.principal.model), "preview"));
 }
 
 // @agp-span 4479:4601
-/** Whether rule `frozen_repository` applies. */
 function check$frozen_repository(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
-  return step(trace, resource["frozen"]);
+  return step(trace, resource.frozen);
 }
 
 // @agp-span 4692:4807
-/** Whether rule `weekend_freeze` applies. */
 function check$weekend_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
-  return step(trace, weekdayOf(request.env["now"], "Europe/Paris") >= 6);
+  return step(trace, weekdayOf(request.env.now, "Europe/Paris") >= 6);
 }
 
 // @agp-span 4809:4972
-/** Whether rule `friday_deploys` applies. */
 function check$friday_deploys(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, weekdayOf(request.env["now"], "Europe/Paris") === 5) &&
-    step(trace, hourOf(request.env["now"], "Europe/Paris") >= 16)
+    step(trace, weekdayOf(request.env.now, "Europe/Paris") === 5) &&
+    step(trace, hourOf(request.env.now, "Europe/Paris") >= 16)
   );
 }
 
 // @agp-span 4974:5126
-/** Whether rule `year_end_freeze` applies. */
 function check$year_end_freeze(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, request.env["now"] >= timeOf("2026-12-21T00:00:00Z")) &&
-    step(trace, request.env["now"] < timeOf("2027-01-04T00:00:00Z"))
+    step(trace, request.env.now >= timeOf("2026-12-21T00:00:00Z")) &&
+    step(trace, request.env.now < timeOf("2027-01-04T00:00:00Z"))
   );
 }
 
 // @agp-span 5218:5390
-/** Whether rule `deploy_cooldown` applies. */
 function check$deploy_cooldown(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, resource["last_deployed"] !== undefined) &&
-    step(
-      trace,
-      request.env["now"] < present(resource["last_deployed"], "resource.last_deployed") + resource["cooldown"],
-    )
+    step(trace, resource.last_deployed !== undefined) &&
+    step(trace, request.env.now < present(resource.last_deployed, "resource.last_deployed") + resource.cooldown)
   );
 }
 
 // @agp-span 5463:5606
-/** Whether rule `stale_secret` applies. */
 function check$stale_secret(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.env["now"] - resource["rotated_at"] > 7776000000);
+  return step(trace, request.env.now - resource.rotated_at > 7776000000);
 }
 
 // @agp-span 5695:5838
-/** Whether rule `deploy_rate` applies. */
 function check$deploy_rate(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 3);
 }
 
 // @agp-span 6040:6171
-/** Whether separation `write_deploy` applies. */
 function check$write_deploy(request: Request, resource: Repository, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
@@ -597,9 +572,8 @@ function check$write_deploy(request: Request, resource: Repository, facts: Facts
 }
 
 // @agp-span 6302:6493
-/** Whether monitor `secrets_while_summarizing` applies. */
 function check$secrets_while_summarizing(request: Request, resource: Secret, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.intent === "summarize") && step(trace, resource["environment"] === "production");
+  return step(trace, request.intent === "summarize") && step(trace, resource.environment === "production");
 }
 
 /** Each intent's `max` label. */
@@ -642,39 +616,22 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "off_network";
-    if (check$off_network(request, resource, facts, null))
-      denied = addVerdict(
-        denied,
-        "off_network",
-        "confidential code and secrets are read from the corporate network only",
-      );
-    rule = "stale_secret";
+    if (check$off_network(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$off_network);
     if (resource.type === "Secret" && check$stale_secret(request, resource, facts, null))
-      denied = addVerdict(denied, "stale_secret", "the secret was not rotated for 90 days; rotate it first");
-    rule = "secrets_while_summarizing";
+      denied = addEntryVerdict(denied, entry$stale_secret);
     if (resource.type === "Secret" && check$secrets_while_summarizing(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "secrets_while_summarizing",
-        "reached for a production secret while summarizing",
-        consequences$secrets_while_summarizing,
-      );
+      denied = addEntryVerdict(denied, entry$secrets_while_summarizing);
     if (denied !== null) return denyDecision(denied);
-    rule = "read_code";
     if (resource.type === "Repository" && check$read_code(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_code", "allowed by rule `read_code`", 1800);
-    rule = "read_team_secrets";
+      allowed = addEntryVerdict(allowed, entry$read_code);
     if (resource.type === "Secret" && check$read_team_secrets(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_team_secrets", "allowed by rule `read_team_secrets`", defaultGrantSeconds);
-    rule = "read_production_secrets";
+      allowed = addEntryVerdict(allowed, entry$read_team_secrets);
     if (resource.type === "Secret" && check$read_production_secrets(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_production_secrets", "allowed by rule `read_production_secrets`", 120);
+      allowed = addEntryVerdict(allowed, entry$read_production_secrets);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -692,33 +649,22 @@ function decide$write(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "unmanaged_device";
     if (check$unmanaged_device(request, resource, facts, null))
-      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
-    rule = "preview_models";
-    if (check$preview_models(request, resource, facts, null))
-      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
-    rule = "frozen_repository";
+      denied = addEntryVerdict(denied, entry$unmanaged_device);
+    if (check$preview_models(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$preview_models);
     if (check$frozen_repository(request, resource, facts, null))
-      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
-    rule = "weekend_freeze";
-    if (check$weekend_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
-    rule = "write_deploy";
-    if (check$write_deploy(request, resource, facts, null))
-      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
+      denied = addEntryVerdict(denied, entry$frozen_repository);
+    if (check$weekend_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$weekend_freeze);
+    if (check$write_deploy(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$write_deploy);
     if (denied !== null) return denyDecision(denied);
-    rule = "write_work_branches";
     if (check$write_work_branches(request, resource, facts, null))
-      allowed = addVerdict(allowed, "write_work_branches", "allowed by rule `write_work_branches`", 600);
-    rule = "write_release_branches";
+      allowed = addEntryVerdict(allowed, entry$write_work_branches);
     if (check$write_release_branches(request, resource, facts, null))
-      allowed = addVerdict(allowed, "write_release_branches", "allowed by rule `write_release_branches`", 600);
+      allowed = addEntryVerdict(allowed, entry$write_release_branches);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -736,44 +682,32 @@ function decide$deploy(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "unmanaged_device";
     if (check$unmanaged_device(request, resource, facts, null))
-      denied = addVerdict(denied, "unmanaged_device", "writes and deploys need a managed device");
-    rule = "preview_models";
-    if (check$preview_models(request, resource, facts, null))
-      denied = addVerdict(denied, "preview_models", "preview models cannot change code");
-    rule = "frozen_repository";
+      denied = addEntryVerdict(denied, entry$unmanaged_device);
+    if (check$preview_models(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$preview_models);
     if (check$frozen_repository(request, resource, facts, null))
-      denied = addVerdict(denied, "frozen_repository", "the repository is frozen by its team");
-    rule = "weekend_freeze";
-    if (check$weekend_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "weekend_freeze", "weekend change freeze");
-    rule = "friday_deploys";
-    if (check$friday_deploys(request, resource, facts, null))
-      denied = addVerdict(denied, "friday_deploys", "no deploys after 16:00 on Fridays");
-    rule = "year_end_freeze";
-    if (check$year_end_freeze(request, resource, facts, null))
-      denied = addVerdict(denied, "year_end_freeze", "year-end change freeze");
-    rule = "deploy_cooldown";
-    if (check$deploy_cooldown(request, resource, facts, null))
-      denied = addVerdict(denied, "deploy_cooldown", "this repository was deployed too recently");
-    rule = "deploy_rate";
-    if (check$deploy_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "deploy_rate", "at most three deploys an hour per agent");
-    rule = "write_deploy";
-    if (check$write_deploy(request, resource, facts, null))
-      denied = addVerdict(denied, "write_deploy", "whoever changed a repository cannot deploy it");
+      denied = addEntryVerdict(denied, entry$frozen_repository);
+    if (check$weekend_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$weekend_freeze);
+    if (check$friday_deploys(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$friday_deploys);
+    if (check$year_end_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$year_end_freeze);
+    if (check$deploy_cooldown(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$deploy_cooldown);
+    if (check$deploy_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$deploy_rate);
+    if (check$write_deploy(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$write_deploy);
     if (denied !== null) return denyDecision(denied);
-    rule = "deploy_releases";
     if (check$deploy_releases(request, resource, facts, null))
-      allowed = addVerdict(allowed, "deploy_releases", "allowed by rule `deploy_releases`", 300);
+      allowed = addEntryVerdict(allowed, entry$deploy_releases);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
+}
+
+/** The deny for an error while deciding: it names the rule that failed, found by re-running the action's checks. */
+function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
+  const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
+  return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
 /** Each action's decision function: a lookup, not a chain of string comparisons. */
@@ -805,6 +739,8 @@ const entry$read_code: TraceEntry = traceEntry(
   ["Repository"],
   ["resource.team in principal.onBehalfOf.teams or resource.label == public"],
   check$read_code,
+  "allowed by rule `read_code`",
+  1800,
 );
 
 const entry$write_work_branches: TraceEntry = traceEntry(
@@ -816,6 +752,8 @@ const entry$write_work_branches: TraceEntry = traceEntry(
     'starts_with(env.branch, "feature/") or starts_with(env.branch, "fix/")',
   ],
   check$write_work_branches,
+  "allowed by rule `write_work_branches`",
+  600,
 );
 
 const entry$write_release_branches: TraceEntry = traceEntry(
@@ -824,6 +762,8 @@ const entry$write_release_branches: TraceEntry = traceEntry(
   ["Repository"],
   ["intent == release", "principal.onBehalfOf.releaser", 'starts_with(env.branch, "release/")'],
   check$write_release_branches,
+  "allowed by rule `write_release_branches`",
+  600,
 );
 
 const entry$deploy_releases: TraceEntry = traceEntry(
@@ -837,6 +777,8 @@ const entry$deploy_releases: TraceEntry = traceEntry(
     'starts_with(env.branch, "release/")',
   ],
   check$deploy_releases,
+  "allowed by rule `deploy_releases`",
+  300,
 );
 
 const entry$read_team_secrets: TraceEntry = traceEntry(
@@ -845,6 +787,8 @@ const entry$read_team_secrets: TraceEntry = traceEntry(
   ["Secret"],
   ["resource.team in principal.onBehalfOf.teams", 'resource.environment != "production"'],
   check$read_team_secrets,
+  "allowed by rule `read_team_secrets`",
+  defaultGrantSeconds,
 );
 
 const entry$read_production_secrets: TraceEntry = traceEntry(
@@ -858,6 +802,8 @@ const entry$read_production_secrets: TraceEntry = traceEntry(
     "principal.onBehalfOf.releaser",
   ],
   check$read_production_secrets,
+  "allowed by rule `read_production_secrets`",
+  120,
 );
 
 const entry$off_network: TraceEntry = traceEntry(
@@ -869,6 +815,7 @@ const entry$off_network: TraceEntry = traceEntry(
     'not (cidr_match(env.ip, "10.0.0.0/8") or cidr_match(env.ip, "fd12:3456:789a::/48"))',
   ],
   check$off_network,
+  "confidential code and secrets are read from the corporate network only",
 );
 
 const entry$unmanaged_device: TraceEntry = traceEntry(
@@ -877,6 +824,7 @@ const entry$unmanaged_device: TraceEntry = traceEntry(
   ["Repository"],
   ["not env.device.managed", "not has env.ci"],
   check$unmanaged_device,
+  "writes and deploys need a managed device",
 );
 
 const entry$preview_models: TraceEntry = traceEntry(
@@ -885,6 +833,7 @@ const entry$preview_models: TraceEntry = traceEntry(
   ["Repository"],
   ['contains(lower(principal.model), "preview")'],
   check$preview_models,
+  "preview models cannot change code",
 );
 
 const entry$frozen_repository: TraceEntry = traceEntry(
@@ -893,6 +842,7 @@ const entry$frozen_repository: TraceEntry = traceEntry(
   ["Repository"],
   ["resource.frozen"],
   check$frozen_repository,
+  "the repository is frozen by its team",
 );
 
 const entry$weekend_freeze: TraceEntry = traceEntry(
@@ -901,6 +851,7 @@ const entry$weekend_freeze: TraceEntry = traceEntry(
   ["Repository"],
   ['weekday_of(env.now, "Europe/Paris") >= 6'],
   check$weekend_freeze,
+  "weekend change freeze",
 );
 
 const entry$friday_deploys: TraceEntry = traceEntry(
@@ -909,6 +860,7 @@ const entry$friday_deploys: TraceEntry = traceEntry(
   ["Repository"],
   ['weekday_of(env.now, "Europe/Paris") == 5', 'hour_of(env.now, "Europe/Paris") >= 16'],
   check$friday_deploys,
+  "no deploys after 16:00 on Fridays",
 );
 
 const entry$year_end_freeze: TraceEntry = traceEntry(
@@ -917,6 +869,7 @@ const entry$year_end_freeze: TraceEntry = traceEntry(
   ["Repository"],
   ['env.now >= time("2026-12-21T00:00:00Z")', 'env.now < time("2027-01-04T00:00:00Z")'],
   check$year_end_freeze,
+  "year-end change freeze",
 );
 
 const entry$deploy_cooldown: TraceEntry = traceEntry(
@@ -925,6 +878,7 @@ const entry$deploy_cooldown: TraceEntry = traceEntry(
   ["Repository"],
   ["has resource.last_deployed", "env.now < resource.last_deployed + resource.cooldown"],
   check$deploy_cooldown,
+  "this repository was deployed too recently",
 );
 
 const entry$stale_secret: TraceEntry = traceEntry(
@@ -933,6 +887,7 @@ const entry$stale_secret: TraceEntry = traceEntry(
   ["Secret"],
   ["env.now - resource.rotated_at > 90d"],
   check$stale_secret,
+  "the secret was not rotated for 90 days; rotate it first",
 );
 
 const entry$deploy_rate: TraceEntry = traceEntry(
@@ -941,6 +896,7 @@ const entry$deploy_rate: TraceEntry = traceEntry(
   ["Repository"],
   ["count(principal where event.action == deploy within 1h) >= 3"],
   check$deploy_rate,
+  "at most three deploys an hour per agent",
 );
 
 const entry$write_deploy: TraceEntry = traceEntry(
@@ -949,6 +905,7 @@ const entry$write_deploy: TraceEntry = traceEntry(
   ["Repository"],
   ["by principal.onBehalfOf: the same chain already did another of its actions"],
   check$write_deploy,
+  "whoever changed a repository cannot deploy it",
 );
 
 const entry$secrets_while_summarizing: TraceEntry = traceEntry(
@@ -957,6 +914,9 @@ const entry$secrets_while_summarizing: TraceEntry = traceEntry(
   ["Secret"],
   ["intent == summarize", 'resource.environment == "production"'],
   check$secrets_while_summarizing,
+  "reached for a production secret while summarizing",
+  null,
+  consequences$secrets_while_summarizing,
 );
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */

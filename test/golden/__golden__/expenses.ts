@@ -7,7 +7,7 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addMonitorVerdict,
+  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -17,6 +17,8 @@ import {
   errorMessage,
   evaluationFailure,
   exportedSchema,
+  failingRule,
+  historyQuery,
   labelRank,
   outsideIntent,
   recordSchemaOf,
@@ -51,6 +53,11 @@ import type {
 } from "agp/stdlib";
 
 const constant$0: ReadonlySet<string> = new Set(["CU", "IR", "KP", "SY"]);
+
+/** The record of the `User` an entity reference points to; a missing one is an evaluation error. */
+function attributes$User(request: Request, ref: EntityRef): User {
+  return attributesOf<User>(request.entities, ref, "User");
+}
 
 /** The sensitivity labels, lowest first. */
 export type Label = "public" | "internal" | "confidential" | "pii" | "secret";
@@ -271,20 +278,12 @@ const envSchemaOutputsEnv: z.core.$ZodType<Env> = envSchema;
 
 /** Every `count`/`exists` of the policy, numbered as `Facts.count` receives them. */
 export const historyQueries: readonly HistoryQuery[] = [
-  {
-    index: 0,
-    function: "count",
-    source: "session",
-    withinMs: 60000,
-    where: null,
-    dependsOnRequest: false,
-    text: "count(session within 1m)",
-  },
+  historyQuery(0, "count", "session", 60000, null, false, "count(session within 1m)"),
 ];
 
 /** The key of separation `submit_approve`: who counts as the same chain. */
 function key$submit_approve(request: Request, resource: Resource): string {
-  return entityKey(request.principal["onBehalfOf"]);
+  return entityKey(request.principal.onBehalfOf);
 }
 
 /** Every `separate` of the policy, numbered as `Facts.separatedActions` receives them. */
@@ -302,76 +301,64 @@ export const separations: readonly SeparationSpec[] = [
 ];
 
 // @agp-span 1566:1659
-/** Whether rule `file_own` applies. */
 function check$file_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, sameEntity(resource["owner"], request.principal["onBehalfOf"]));
+  return step(trace, sameEntity(resource.owner, request.principal.onBehalfOf));
 }
 
 // @agp-span 1828:1992
-/** Whether rule `approve_reports` applies. */
 function check$approve_reports(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["approver"]) &&
+    step(trace, attributes$User(request, request.principal.onBehalfOf).approver) &&
     step(
       trace,
-      attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
-        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"],
+      attributes$User(request, resource.owner).department ===
+        attributes$User(request, request.principal.onBehalfOf).department,
     )
   );
 }
 
 // @agp-span 2157:2302
-/** Whether rule `read_own` applies. */
 function check$read_own(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
-    sameEntity(resource["owner"], request.principal["onBehalfOf"]) ||
-      sameEntity(
-        attributesOf<User>(request.entities, resource["owner"], "User")["manager"],
-        request.principal["onBehalfOf"],
-      ),
+    sameEntity(resource.owner, request.principal.onBehalfOf) ||
+      sameEntity(attributes$User(request, resource.owner).manager, request.principal.onBehalfOf),
   );
 }
 
 // @agp-span 2444:2606
-/** Whether rule `read_department` applies. */
 function check$read_department(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["approver"]) &&
+    step(trace, attributes$User(request, request.principal.onBehalfOf).approver) &&
     step(
       trace,
-      attributesOf<User>(request.entities, resource["owner"], "User")["department"] ===
-        attributesOf<User>(request.entities, request.principal["onBehalfOf"], "User")["department"],
+      attributes$User(request, resource.owner).department ===
+        attributes$User(request, request.principal.onBehalfOf).department,
     )
   );
 }
 
 // @agp-span 2677:2757
-/** Whether rule `night` applies. */
 function check$night(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.env["hour"] < 6 || request.env["hour"] >= 22);
+  return step(trace, request.env.hour < 6 || request.env.hour >= 22);
 }
 
 // @agp-span 2759:2877
-/** Whether rule `pii_unmanaged` applies. */
 function check$pii_unmanaged(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
+  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 3) && step(trace, !request.env.device.managed);
 }
 
 // @agp-span 2879:3010
-/** Whether rule `sanctioned_country` applies. */
 function check$sanctioned_country(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, constant$0.has(request.env["country"]));
+  return step(trace, constant$0.has(request.env.country));
 }
 
 // @agp-span 3101:3190
-/** Whether rule `burst` applies. */
 function check$burst(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(0, request as unknown as PolicyRequest) >= 20);
 }
 
 // @agp-span 3261:3398
-/** Whether separation `submit_approve` applies. */
 function check$submit_approve(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
@@ -383,9 +370,8 @@ function check$submit_approve(request: Request, resource: Resource, facts: Facts
 }
 
 // @agp-span 3560:3717
-/** Whether monitor `secrets_while_summarizing` applies. */
 function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);
+  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource.label) >= 4);
 }
 
 /** Each intent's `max` label. */
@@ -424,26 +410,17 @@ function decide$submit(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "night";
-    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
-    rule = "sanctioned_country";
+    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
     if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
-    rule = "burst";
-    if (check$burst(request, resource, facts, null))
-      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-    rule = "submit_approve";
-    if (check$submit_approve(request, resource, facts, null))
-      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
+      denied = addEntryVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
+    if (check$submit_approve(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$submit_approve);
     if (denied !== null) return denyDecision(denied);
-    rule = "file_own";
-    if (check$file_own(request, resource, facts, null))
-      allowed = addVerdict(allowed, "file_own", "allowed by rule `file_own`", 900);
+    if (check$file_own(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$file_own);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -460,26 +437,18 @@ function decide$approve(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "night";
-    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
-    rule = "sanctioned_country";
+    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
     if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
-    rule = "burst";
-    if (check$burst(request, resource, facts, null))
-      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-    rule = "submit_approve";
-    if (check$submit_approve(request, resource, facts, null))
-      denied = addVerdict(denied, "submit_approve", "whoever submitted a report cannot approve it");
+      denied = addEntryVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
+    if (check$submit_approve(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$submit_approve);
     if (denied !== null) return denyDecision(denied);
-    rule = "approve_reports";
     if (check$approve_reports(request, resource, facts, null))
-      allowed = addVerdict(allowed, "approve_reports", "allowed by rule `approve_reports`", 300);
+      allowed = addEntryVerdict(allowed, entry$approve_reports);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -496,39 +465,29 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "night";
-    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, "night", "outside working hours");
-    rule = "pii_unmanaged";
-    if (check$pii_unmanaged(request, resource, facts, null))
-      denied = addVerdict(denied, "pii_unmanaged", "PII needs a managed device");
-    rule = "sanctioned_country";
+    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
     if (check$sanctioned_country(request, resource, facts, null))
-      denied = addVerdict(denied, "sanctioned_country", "requests from sanctioned countries are refused");
-    rule = "burst";
-    if (check$burst(request, resource, facts, null))
-      denied = addVerdict(denied, "burst", "more than 20 requests a minute");
-    rule = "secrets_while_summarizing";
+      denied = addEntryVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
     if (check$secrets_while_summarizing(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "secrets_while_summarizing",
-        "reached for secrets while summarizing",
-        consequences$secrets_while_summarizing,
-      );
+      denied = addEntryVerdict(denied, entry$secrets_while_summarizing);
     if (denied !== null) return denyDecision(denied);
-    rule = "read_own";
-    if (check$read_own(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_own", "allowed by rule `read_own`", 1800);
-    rule = "read_department";
+    if (check$read_own(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$read_own);
     if (check$read_department(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_department", "allowed by rule `read_department`", 600);
+      allowed = addEntryVerdict(allowed, entry$read_department);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
+}
+
+/** The deny for an error while deciding: it names the rule that failed, found by re-running the action's checks. */
+function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
+  const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
+  return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
 /** Each action's decision function: a lookup, not a chain of string comparisons. */
@@ -560,6 +519,8 @@ const entry$file_own: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["resource.owner == principal.onBehalfOf"],
   check$file_own,
+  "allowed by rule `file_own`",
+  900,
 );
 
 const entry$approve_reports: TraceEntry = traceEntry(
@@ -568,6 +529,8 @@ const entry$approve_reports: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["principal.onBehalfOf.approver", "resource.owner.department == principal.onBehalfOf.department"],
   check$approve_reports,
+  "allowed by rule `approve_reports`",
+  300,
 );
 
 const entry$read_own: TraceEntry = traceEntry(
@@ -576,6 +539,8 @@ const entry$read_own: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["resource.owner == principal.onBehalfOf or resource.owner.manager == principal.onBehalfOf"],
   check$read_own,
+  "allowed by rule `read_own`",
+  1800,
 );
 
 const entry$read_department: TraceEntry = traceEntry(
@@ -584,6 +549,8 @@ const entry$read_department: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["principal.onBehalfOf.approver", "resource.owner.department == principal.onBehalfOf.department"],
   check$read_department,
+  "allowed by rule `read_department`",
+  600,
 );
 
 const entry$night: TraceEntry = traceEntry(
@@ -592,6 +559,7 @@ const entry$night: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["env.hour < 6 or env.hour >= 22"],
   check$night,
+  "outside working hours",
 );
 
 const entry$pii_unmanaged: TraceEntry = traceEntry(
@@ -600,6 +568,7 @@ const entry$pii_unmanaged: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["resource.label >= pii", "not env.device.managed"],
   check$pii_unmanaged,
+  "PII needs a managed device",
 );
 
 const entry$sanctioned_country: TraceEntry = traceEntry(
@@ -608,6 +577,7 @@ const entry$sanctioned_country: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ['env.country in ["CU", "IR", "KP", "SY"]'],
   check$sanctioned_country,
+  "requests from sanctioned countries are refused",
 );
 
 const entry$burst: TraceEntry = traceEntry(
@@ -616,6 +586,7 @@ const entry$burst: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["count(session within 1m) >= 20"],
   check$burst,
+  "more than 20 requests a minute",
 );
 
 const entry$submit_approve: TraceEntry = traceEntry(
@@ -624,6 +595,7 @@ const entry$submit_approve: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["by principal.onBehalfOf: the same chain already did another of its actions"],
   check$submit_approve,
+  "whoever submitted a report cannot approve it",
 );
 
 const entry$secrets_while_summarizing: TraceEntry = traceEntry(
@@ -632,6 +604,9 @@ const entry$secrets_while_summarizing: TraceEntry = traceEntry(
   ["ExpenseReport"],
   ["intent == summarize", "resource.label >= secret"],
   check$secrets_while_summarizing,
+  "reached for secrets while summarizing",
+  null,
+  consequences$secrets_while_summarizing,
 );
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addMonitorVerdict,
+  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -19,6 +19,8 @@ import {
   errorMessage,
   evaluationFailure,
   exportedSchema,
+  failingRule,
+  historyQuery,
   labelRank,
   listContains,
   lower,
@@ -56,6 +58,16 @@ import type {
   TraceEntry,
   Verdicts,
 } from "agp/stdlib";
+
+/** The record of the `Employee` an entity reference points to; a missing one is an evaluation error. */
+function attributes$Employee(request: Request, ref: EntityRef): Employee {
+  return attributesOf<Employee>(request.entities, ref, "Employee");
+}
+
+/** The record of the `Customer` an entity reference points to; a missing one is an evaluation error. */
+function attributes$Customer(request: Request, ref: EntityRef): Customer {
+  return attributesOf<Customer>(request.entities, ref, "Customer");
+}
 
 /** The sensitivity labels, lowest first. */
 export type Label = "public" | "internal" | "confidential" | "pii" | "restricted";
@@ -392,8 +404,8 @@ function where$q0(input: HistoryEvent, policyRequest: PolicyRequest): boolean {
   const resource = request.resource as Refund;
   return (
     event.action === "issue" &&
-    attributesOf<Employee>(request.entities, event.principal["onBehalfOf"], "Employee")["region"] ===
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"]
+    attributes$Employee(request, event.principal.onBehalfOf).region ===
+      attributes$Employee(request, request.principal.onBehalfOf).region
   );
 }
 
@@ -415,47 +427,31 @@ function where$q3(input: HistoryEvent, policyRequest: PolicyRequest): boolean {
 
 /** Every `count`/`exists` of the policy, numbered as `Facts.count` receives them. */
 export const historyQueries: readonly HistoryQuery[] = [
-  {
-    index: 0,
-    function: "exists",
-    source: "resource",
-    withinMs: null,
-    where: where$q0,
-    dependsOnRequest: true,
-    text: "exists(\n      resource\n      where event.action == issue\n        and event.principal.onBehalfOf.region == principal.onBehalfOf.region\n    )",
-  },
-  {
-    index: 1,
-    function: "count",
-    source: "session",
-    withinMs: 60000,
-    where: null,
-    dependsOnRequest: false,
-    text: "count(session within 1m)",
-  },
-  {
-    index: 2,
-    function: "count",
-    source: "session",
-    withinMs: 600000,
-    where: where$q2,
-    dependsOnRequest: true,
-    text: "count(session where event.action == read and event.resource != resource within 10m)",
-  },
-  {
-    index: 3,
-    function: "count",
-    source: "session",
-    withinMs: 300000,
-    where: where$q3,
-    dependsOnRequest: false,
-    text: "count(session where event.action == update within 5m)",
-  },
+  historyQuery(
+    0,
+    "exists",
+    "resource",
+    null,
+    where$q0,
+    true,
+    "exists(\n      resource\n      where event.action == issue\n        and event.principal.onBehalfOf.region == principal.onBehalfOf.region\n    )",
+  ),
+  historyQuery(1, "count", "session", 60000, null, false, "count(session within 1m)"),
+  historyQuery(
+    2,
+    "count",
+    "session",
+    600000,
+    where$q2,
+    true,
+    "count(session where event.action == read and event.resource != resource within 10m)",
+  ),
+  historyQuery(3, "count", "session", 300000, where$q3, false, "count(session where event.action == update within 5m)"),
 ];
 
 /** The key of separation `refund_four_eyes`: who counts as the same chain. */
 function key$refund_four_eyes(request: Request, resource: Refund): string {
-  return entityKey(request.principal["onBehalfOf"]);
+  return entityKey(request.principal.onBehalfOf);
 }
 
 /** Every `separate` of the policy, numbered as `Facts.separatedActions` receives them. */
@@ -473,116 +469,85 @@ export const separations: readonly SeparationSpec[] = [
 ];
 
 // @agp-span 1848:1948
-/** Whether rule `read_customers` applies. */
 function check$read_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
-  return step(
-    trace,
-    resource["region"] ===
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
-  );
+  return step(trace, resource.region === attributes$Employee(request, request.principal.onBehalfOf).region);
 }
 
 // @agp-span 2000:2170
-/** Whether rule `update_customers` applies. */
 function check$update_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return (
-    step(
-      trace,
-      resource["region"] ===
-        attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
-    ) &&
-    step(trace, request.env["ticket"] !== undefined) &&
-    step(trace, startsWith(present(request.env["ticket"], "env.ticket"), "SUP-"))
+    step(trace, resource.region === attributes$Employee(request, request.principal.onBehalfOf).region) &&
+    step(trace, request.env.ticket !== undefined) &&
+    step(trace, startsWith(present(request.env.ticket, "env.ticket"), "SUP-"))
   );
 }
 
 // @agp-span 2172:2282
-/** Whether rule `issue_refunds` applies. */
 function check$issue_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
-    attributesOf<Customer>(request.entities, resource["customer"], "Customer")["region"] ===
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["region"],
+    attributes$Customer(request, resource.customer).region ===
+      attributes$Employee(request, request.principal.onBehalfOf).region,
   );
 }
 
 // @agp-span 2448:2700
-/** Whether rule `authorize_refunds` applies. */
 function check$authorize_refunds(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return (
-    step(
-      trace,
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["role"] === "supervisor",
-    ) && step(trace, facts.count(0, request as unknown as PolicyRequest) > 0)
+    step(trace, attributes$Employee(request, request.principal.onBehalfOf).role === "supervisor") &&
+    step(trace, facts.count(0, request as unknown as PolicyRequest) > 0)
   );
 }
 
 // @agp-span 2727:2874
-/** Whether rule `pii_unmanaged` applies. */
 function check$pii_unmanaged(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 3) && step(trace, !request.env["device"]["managed"]);
+  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 3) && step(trace, !request.env.device.managed);
 }
 
 // @agp-span 3037:3203
-/** Whether rule `contractors_read_only` applies. */
 function check$contractors_read_only(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
     step(trace, !(request.action === "read")) &&
-    step(
-      trace,
-      !endsWith(
-        lower(attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["email"]),
-        "@acme.example",
-      ),
-    )
+    step(trace, !endsWith(lower(attributes$Employee(request, request.principal.onBehalfOf).email), "@acme.example"))
   );
 }
 
 // @agp-span 3205:3332
-/** Whether rule `legal_hold` applies. */
 function check$legal_hold(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
-  return step(trace, listContains(resource["tags"], "legal_hold"));
+  return step(trace, listContains(resource.tags, "legal_hold"));
 }
 
 // @agp-span 3412:3592
-/** Whether rule `refund_limit` applies. */
 function check$refund_limit(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
-    resource["amount"] * resource["eur_rate"] >
-      attributesOf<Employee>(request.entities, request.principal["onBehalfOf"], "Employee")["refund_limit"],
+    resource.amount * resource.eur_rate > attributes$Employee(request, request.principal.onBehalfOf).refund_limit,
   );
 }
 
 // @agp-span 3594:3770
-/** Whether rule `refund_exceeds_order` applies. */
 function check$refund_exceeds_order(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
-  return step(trace, resource["amount"] + resource["already_refunded"] > resource["order_total"]);
+  return step(trace, resource.amount + resource.already_refunded > resource.order_total);
 }
 
 // @agp-span 3772:3955
-/** Whether rule `large_share_without_ticket` applies. */
 function check$large_share_without_ticket(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, divide(resource["amount"], resource["order_total"]) > 0.5) &&
-    step(trace, !(request.env["ticket"] !== undefined))
+    step(trace, divide(resource.amount, resource.order_total) > 0.5) && step(trace, !(request.env.ticket !== undefined))
   );
 }
 
 // @agp-span 3957:4105
-/** Whether rule `debtor_refund` applies. */
 function check$debtor_refund(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
-  return step(trace, attributesOf<Customer>(request.entities, resource["customer"], "Customer")["balance"] < -500);
+  return step(trace, attributes$Customer(request, resource.customer).balance < -500);
 }
 
 // @agp-span 4169:4265
-/** Whether rule `request_rate` applies. */
 function check$request_rate(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(1, request as unknown as PolicyRequest) >= 10);
 }
 
 // @agp-span 4418:4550
-/** Whether separation `refund_four_eyes` applies. */
 function check$refund_four_eyes(request: Request, resource: Refund, facts: Facts, trace: Trace): boolean {
   return step(
     trace,
@@ -594,7 +559,6 @@ function check$refund_four_eyes(request: Request, resource: Refund, facts: Facts
 }
 
 // @agp-span 4741:4972
-/** Whether monitor `many_customers` applies. */
 function check$many_customers(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return (
     step(trace, request.intent === "answer_ticket") &&
@@ -603,15 +567,13 @@ function check$many_customers(request: Request, resource: Customer, facts: Facts
 }
 
 // @agp-span 5053:5231
-/** Whether monitor `update_burst` applies. */
 function check$update_burst(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
   return step(trace, facts.count(3, request as unknown as PolicyRequest) >= 3);
 }
 
 // @agp-span 5325:5420
-/** Whether monitor `payment_data` applies. */
 function check$payment_data(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource["label"]) >= 4);
+  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 4);
 }
 
 /** Each intent's `max` label. */
@@ -663,35 +625,18 @@ function decide$read(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "pii_unmanaged";
-    if (check$pii_unmanaged(request, resource, facts, null))
-      denied = addVerdict(denied, "pii_unmanaged", "customer PII needs a managed device");
-    rule = "contractors_read_only";
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-    rule = "request_rate";
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-    rule = "many_customers";
-    if (check$many_customers(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "many_customers",
-        "read more than five other customers' records in ten minutes",
-        consequences$many_customers,
-      );
-    rule = "payment_data";
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+      denied = addEntryVerdict(denied, entry$contractors_read_only);
+    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
+    if (check$many_customers(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$many_customers);
+    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    rule = "read_customers";
-    if (check$read_customers(request, resource, facts, null))
-      allowed = addVerdict(allowed, "read_customers", "allowed by rule `read_customers`", 600);
+    if (check$read_customers(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$read_customers);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -709,38 +654,20 @@ function decide$update(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "pii_unmanaged";
-    if (check$pii_unmanaged(request, resource, facts, null))
-      denied = addVerdict(denied, "pii_unmanaged", "customer PII needs a managed device");
-    rule = "contractors_read_only";
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-    rule = "legal_hold";
-    if (check$legal_hold(request, resource, facts, null))
-      denied = addVerdict(denied, "legal_hold", 'records tagged "legal_hold" are read-only');
-    rule = "request_rate";
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-    rule = "update_burst";
-    if (check$update_burst(request, resource, facts, null))
-      denied = addMonitorVerdict(
-        denied,
-        "update_burst",
-        "three updates in five minutes: downgraded to read",
-        consequences$update_burst,
-      );
-    rule = "payment_data";
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+      denied = addEntryVerdict(denied, entry$contractors_read_only);
+    if (check$legal_hold(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$legal_hold);
+    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
+    if (check$update_burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$update_burst);
+    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    rule = "update_customers";
     if (check$update_customers(request, resource, facts, null))
-      allowed = addVerdict(allowed, "update_customers", "allowed by rule `update_customers`", 300);
+      allowed = addEntryVerdict(allowed, entry$update_customers);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -758,39 +685,24 @@ function decide$issue(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "contractors_read_only";
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-    rule = "refund_limit";
-    if (check$refund_limit(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_limit", "above the refund limit of the person the agent acts for");
-    rule = "refund_exceeds_order";
+      denied = addEntryVerdict(denied, entry$contractors_read_only);
+    if (check$refund_limit(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$refund_limit);
     if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
-    rule = "large_share_without_ticket";
+      denied = addEntryVerdict(denied, entry$refund_exceeds_order);
     if (check$large_share_without_ticket(request, resource, facts, null))
-      denied = addVerdict(denied, "large_share_without_ticket", "refunding more than half an order needs a ticket");
-    rule = "debtor_refund";
-    if (check$debtor_refund(request, resource, facts, null))
-      denied = addVerdict(denied, "debtor_refund", "the customer owes more than 500; collections must agree first");
-    rule = "request_rate";
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-    rule = "refund_four_eyes";
+      denied = addEntryVerdict(denied, entry$large_share_without_ticket);
+    if (check$debtor_refund(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$debtor_refund);
+    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
     if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_four_eyes", "whoever issued a refund cannot authorize it");
-    rule = "payment_data";
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+      denied = addEntryVerdict(denied, entry$refund_four_eyes);
+    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    rule = "issue_refunds";
-    if (check$issue_refunds(request, resource, facts, null))
-      allowed = addVerdict(allowed, "issue_refunds", "allowed by rule `issue_refunds`", 300);
+    if (check$issue_refunds(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$issue_refunds);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
 }
@@ -808,32 +720,29 @@ function decide$authorize(request: Request, facts: Facts): Decision {
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let rule = "";
   let allowed: Verdicts | null = null;
   try {
-    rule = "contractors_read_only";
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addVerdict(denied, "contractors_read_only", "contractors' agents may only read");
-    rule = "refund_exceeds_order";
+      denied = addEntryVerdict(denied, entry$contractors_read_only);
     if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_exceeds_order", "refunds cannot exceed the order total");
-    rule = "request_rate";
-    if (check$request_rate(request, resource, facts, null))
-      denied = addVerdict(denied, "request_rate", "more than 10 requests a minute");
-    rule = "refund_four_eyes";
+      denied = addEntryVerdict(denied, entry$refund_exceeds_order);
+    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
     if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addVerdict(denied, "refund_four_eyes", "whoever issued a refund cannot authorize it");
-    rule = "payment_data";
-    if (check$payment_data(request, resource, facts, null))
-      denied = addMonitorVerdict(denied, "payment_data", "reached for payment data", consequences$payment_data);
+      denied = addEntryVerdict(denied, entry$refund_four_eyes);
+    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    rule = "authorize_refunds";
     if (check$authorize_refunds(request, resource, facts, null))
-      allowed = addVerdict(allowed, "authorize_refunds", "allowed by rule `authorize_refunds`", 300);
+      allowed = addEntryVerdict(allowed, entry$authorize_refunds);
   } catch (error) {
-    return evaluationFailure(rule, error);
+    return ruleFailure(request, facts, error);
   }
   return allowed === null ? defaultDeny : allowDecision(allowed);
+}
+
+/** The deny for an error while deciding: it names the rule that failed, found by re-running the action's checks. */
+function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
+  const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
+  return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
 /** Each action's decision function: a lookup, not a chain of string comparisons. */
@@ -866,6 +775,8 @@ const entry$read_customers: TraceEntry = traceEntry(
   ["Customer"],
   ["resource.region == principal.onBehalfOf.region"],
   check$read_customers,
+  "allowed by rule `read_customers`",
+  600,
 );
 
 const entry$update_customers: TraceEntry = traceEntry(
@@ -874,6 +785,8 @@ const entry$update_customers: TraceEntry = traceEntry(
   ["Customer"],
   ["resource.region == principal.onBehalfOf.region", "has env.ticket", 'starts_with(env.ticket, "SUP-")'],
   check$update_customers,
+  "allowed by rule `update_customers`",
+  300,
 );
 
 const entry$issue_refunds: TraceEntry = traceEntry(
@@ -882,6 +795,8 @@ const entry$issue_refunds: TraceEntry = traceEntry(
   ["Refund"],
   ["resource.customer.region == principal.onBehalfOf.region"],
   check$issue_refunds,
+  "allowed by rule `issue_refunds`",
+  300,
 );
 
 const entry$authorize_refunds: TraceEntry = traceEntry(
@@ -893,6 +808,8 @@ const entry$authorize_refunds: TraceEntry = traceEntry(
     "exists(\n      resource\n      where event.action == issue\n        and event.principal.onBehalfOf.region == principal.onBehalfOf.region\n    )",
   ],
   check$authorize_refunds,
+  "allowed by rule `authorize_refunds`",
+  300,
 );
 
 const entry$pii_unmanaged: TraceEntry = traceEntry(
@@ -901,6 +818,7 @@ const entry$pii_unmanaged: TraceEntry = traceEntry(
   ["Customer"],
   ["resource.label >= pii", "not env.device.managed"],
   check$pii_unmanaged,
+  "customer PII needs a managed device",
 );
 
 const entry$contractors_read_only: TraceEntry = traceEntry(
@@ -909,6 +827,7 @@ const entry$contractors_read_only: TraceEntry = traceEntry(
   ["Customer", "Refund"],
   ["action != read", 'not ends_with(lower(principal.onBehalfOf.email), "@acme.example")'],
   check$contractors_read_only,
+  "contractors' agents may only read",
 );
 
 const entry$legal_hold: TraceEntry = traceEntry(
@@ -917,6 +836,7 @@ const entry$legal_hold: TraceEntry = traceEntry(
   ["Customer"],
   ['"legal_hold" in resource.tags'],
   check$legal_hold,
+  'records tagged "legal_hold" are read-only',
 );
 
 const entry$refund_limit: TraceEntry = traceEntry(
@@ -925,6 +845,7 @@ const entry$refund_limit: TraceEntry = traceEntry(
   ["Refund"],
   ["resource.amount * resource.eur_rate > principal.onBehalfOf.refund_limit"],
   check$refund_limit,
+  "above the refund limit of the person the agent acts for",
 );
 
 const entry$refund_exceeds_order: TraceEntry = traceEntry(
@@ -933,6 +854,7 @@ const entry$refund_exceeds_order: TraceEntry = traceEntry(
   ["Refund"],
   ["resource.amount + resource.already_refunded > resource.order_total"],
   check$refund_exceeds_order,
+  "refunds cannot exceed the order total",
 );
 
 const entry$large_share_without_ticket: TraceEntry = traceEntry(
@@ -941,6 +863,7 @@ const entry$large_share_without_ticket: TraceEntry = traceEntry(
   ["Refund"],
   ["resource.amount / resource.order_total > 0.5", "not has env.ticket"],
   check$large_share_without_ticket,
+  "refunding more than half an order needs a ticket",
 );
 
 const entry$debtor_refund: TraceEntry = traceEntry(
@@ -949,6 +872,7 @@ const entry$debtor_refund: TraceEntry = traceEntry(
   ["Refund"],
   ["resource.customer.balance < -500"],
   check$debtor_refund,
+  "the customer owes more than 500; collections must agree first",
 );
 
 const entry$request_rate: TraceEntry = traceEntry(
@@ -957,6 +881,7 @@ const entry$request_rate: TraceEntry = traceEntry(
   ["Customer", "Refund"],
   ["count(session within 1m) >= 10"],
   check$request_rate,
+  "more than 10 requests a minute",
 );
 
 const entry$refund_four_eyes: TraceEntry = traceEntry(
@@ -965,6 +890,7 @@ const entry$refund_four_eyes: TraceEntry = traceEntry(
   ["Refund"],
   ["by principal.onBehalfOf: the same chain already did another of its actions"],
   check$refund_four_eyes,
+  "whoever issued a refund cannot authorize it",
 );
 
 const entry$many_customers: TraceEntry = traceEntry(
@@ -976,6 +902,9 @@ const entry$many_customers: TraceEntry = traceEntry(
     "count(session where event.action == read and event.resource != resource within 10m) >= 5",
   ],
   check$many_customers,
+  "read more than five other customers' records in ten minutes",
+  null,
+  consequences$many_customers,
 );
 
 const entry$update_burst: TraceEntry = traceEntry(
@@ -984,6 +913,9 @@ const entry$update_burst: TraceEntry = traceEntry(
   ["Customer"],
   ["count(session where event.action == update within 5m) >= 3"],
   check$update_burst,
+  "three updates in five minutes: downgraded to read",
+  null,
+  consequences$update_burst,
 );
 
 const entry$payment_data: TraceEntry = traceEntry(
@@ -992,6 +924,9 @@ const entry$payment_data: TraceEntry = traceEntry(
   ["Customer", "Refund"],
   ["resource.label >= restricted"],
   check$payment_data,
+  "reached for payment data",
+  null,
+  consequences$payment_data,
 );
 
 /** For each action: the intents that allow it and its rules, separations and monitors in source order. */
