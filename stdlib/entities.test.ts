@@ -78,6 +78,9 @@ describe("entityKey and formatEntity", () => {
       entityKey({ type: "A::b", id: "c" }),
       entityKey({ type: "A", id: 'b","c' }),
       entityKey({ type: 'A","b', id: "c" }),
+      entityKey({ type: "A:1", id: "b" }),
+      entityKey({ type: "A", id: "1:b" }),
+      entityKey({ type: "1", id: "A:b" }),
     ];
     expect(new Set(keys).size).toBe(keys.length);
     expect(entityKey({ type: "User", id: "alice" })).toBe(entityKey({ ...alice }));

@@ -90,8 +90,10 @@ export function sameEntity(a: EntityRef | null | undefined, b: EntityRef | null 
 
 /**
  * A string that identifies entity `ref`, for separation keys and history indexes:
- * `["User","alice"]` (JSON), unambiguous whatever the type and id contain.
+ * `4:User:alice`. The type's length comes first, so the key is unambiguous whatever the type
+ * and id contain; it is a plain concatenation because decisions compute it on the hot path
+ * (JSON.stringify cost a quarter of a decision).
  */
 export function entityKey(ref: EntityRef): string {
-  return JSON.stringify([ref.type, ref.id]);
+  return `${ref.type.length}:${ref.type}:${ref.id}`;
 }

@@ -52,7 +52,7 @@ separate submit_approve: submit, approve on Doc by principal.onBehalfOf
     expect(decideJson(module, { ...approve, action: "submit" }, [submitted]).decision).toBe("allow");
     const bobsAgent = { type: "Assistant", id: "a3", onBehalfOf: { type: "User", id: "bob" } };
     expect(decideJson(module, { ...approve, principal: bobsAgent }, [submitted]).decision).toBe("allow");
-    expect(module.separations[0]?.key(module.requestSchema.parse(approve))).toBe(JSON.stringify(["User", "alice"]));
+    expect(module.separations[0]?.key(module.requestSchema.parse(approve))).toBe("4:User:alice");
   });
 });
 
