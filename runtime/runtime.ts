@@ -27,6 +27,7 @@ import type { GrantFilter, GrantRecord, SessionRecord, Store } from "./stores/st
 import { entityKey } from "./stores/store.js";
 import type { Signer } from "./tokens.js";
 import { generateSigner } from "./tokens.js";
+import { validationMessage } from "../stdlib/schemas.js";
 import { formatIssues } from "./validation.js";
 
 /** How to build a runtime. Only `policy` is required. */
@@ -140,7 +141,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         const declared = Object.keys(module.intents).map((name) => `\`${name}\``).join(", ");
         throw new AgpRuntimeError("unknown_intent", `unknown intent \`${intent}\`; the policy declares ${declared || "no intent"}`);
       }
-      const parsed = module.principalSchema.safeParse(principal);
+      const parsed = module.principalSchema.safeParse(principal, { error: validationMessage });
       if (!parsed.success) {
         throw new AgpRuntimeError("invalid_principal", `the principal does not fit the policy: ${formatIssues(parsed.error.issues)}`);
       }

@@ -13,6 +13,7 @@ import { newGrantRecord, signGrant } from "./grants.js";
 import { applyConsequences } from "./monitors.js";
 import type { GrantRecord, SessionRecord, SessionState } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
+import { validationMessage } from "../stdlib/schemas.js";
 import { formatIssues } from "./validation.js";
 import { eventOf } from "../stdlib/list-facts.js";
 
@@ -81,7 +82,7 @@ export class Session {
     return context.gate.shared(async () => {
       const policy = context.policy();
       const json = requestJson(session, input, context.clock.now());
-      const parsed = policy.module.requestSchema.safeParse(json);
+      const parsed = policy.module.requestSchema.safeParse(json, { error: validationMessage });
       if (!parsed.success) return this.recordDenial(input, denied(`invalid request: ${formatIssues(parsed.error.issues)}`));
       const request = parsed.data;
       if (session.state.status === "downgraded" && !session.state.actions.includes(request.action)) {

@@ -1,5 +1,6 @@
 /**
- * Validation messages: a schema's issues as one line, for deny reasons and typed errors.
+ * Validation messages: a schema's issues as one line, for deny reasons and typed errors. The
+ * issue texts themselves come from stdlib's `validationMessage`, shared with `agp eval`.
  */
 
 /** One issue of a schema, as zod reports it. */
