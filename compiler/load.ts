@@ -9,9 +9,11 @@ import * as zod from "zod";
 import type { PolicyModule } from "../stdlib/contract.js";
 import * as stdlib from "../stdlib/index.js";
 
+// Plain-object copies, not the ES module namespaces: the CommonJS output reads every import
+// as a property of these objects on each call, and a namespace's properties are slow to read.
 const modules: ReadonlyMap<string, unknown> = new Map<string, unknown>([
-  ["agp/stdlib", stdlib],
-  ["zod", zod],
+  ["agp/stdlib", { ...stdlib }],
+  ["zod", { ...zod }],
 ]);
 
 /** Evaluates a generated module's TypeScript and returns its exports. `path` names it in stack traces. */

@@ -15,7 +15,7 @@ import type {
   RuleMetadata,
   RuleTrace,
 } from "./contract.js";
-import { resolveEntity } from "./entities.js";
+import { EntityIndex, resolveEntity } from "./entities.js";
 import { EvaluationError, isEvaluationError, quoteUserText } from "./errors.js";
 
 // ---------------------------------------------------------------------------------------
@@ -31,6 +31,11 @@ export function attributesOf<T>(
   ref: EntityRef,
   expectedType: string | readonly string[],
 ): T {
+  // The common case inline; resolveEntity has the checks and the error messages.
+  if (lookup instanceof EntityIndex && ref !== undefined && ref !== null && ref.type === expectedType) {
+    const record = lookup.resolve(ref);
+    if (record !== undefined) return record as unknown as T;
+  }
   return resolveEntity(lookup, ref, expectedType) as unknown as T;
 }
 
@@ -56,17 +61,9 @@ export function divide(a: number, b: number): number {
   return a / b;
 }
 
-/** The rank of a sensitivity label in `ranks`; an unknown label is an evaluation error. */
-export function labelRank(
-  ranks: ReadonlyMap<string, number>,
-  label: string,
-): number {
-  const rank = ranks.get(label);
-  if (rank === undefined)
-    throw new EvaluationError(
-      `unknown sensitivity label ${quoteUserText(label)}`,
-    );
-  return rank;
+/** The error of a sensitivity label the policy does not declare (generated rank switches end here). */
+export function unknownLabel(label: string): never {
+  throw new EvaluationError(`unknown sensitivity label ${quoteUserText(label)}`);
 }
 
 /** Whether a chain was granted an action of a separation other than the requested one. */
@@ -96,65 +93,90 @@ export function ruleMetadata(
   return { name, kind, actions, resourceType, reason, grantSeconds, location: { file, start, end, line, column } };
 }
 
-/** The rules that applied to one request so far; allocated when the first one applies. */
-export interface Verdicts {
-  readonly rules: string[];
-  readonly reasons: string[];
-  readonly consequences: MonitorConsequence[];
-  ttlSeconds: number;
+/**
+ * One rule, separation, monitor or refusing intent that applied to a request: what a decision
+ * records of it, and `alone`, the whole decision when it is the only one that applied.
+ * INVARIANT: `alone` is built once per module and frozen, so the common decision (one rule
+ * applied) allocates nothing; decisions are read-only to every caller.
+ */
+export interface Verdict {
+  readonly rule: string;
+  readonly reason: string;
+  /** For an allow rule, its grant TTL in seconds; Infinity otherwise. */
+  readonly ttlSeconds: number;
+  /** For a monitor, the consequences of firing; empty otherwise. */
+  readonly consequences: readonly MonitorConsequence[];
+  readonly alone: Decision;
 }
 
-/** Records that rule `rule` applied, with its reason, and for an allow its grant TTL. */
-export function addVerdict(
-  verdicts: Verdicts | null,
+/** The verdicts of one request so far: none, one (no allocation), or several in order. */
+export type Verdicts = Verdict | Verdict[] | null;
+
+/** A verdict for `rule`; an allow when `ttlSeconds` is finite, else a deny. */
+export function verdict(
   rule: string,
   reason: string,
   ttlSeconds = Infinity,
-): Verdicts {
-  const into = verdicts ?? {
-    rules: [],
-    reasons: [],
-    consequences: [],
-    ttlSeconds: Infinity,
-  };
-  into.rules.push(rule);
-  into.reasons.push(reason);
-  if (ttlSeconds < into.ttlSeconds) into.ttlSeconds = ttlSeconds;
-  return into;
+  consequences: readonly MonitorConsequence[] = [],
+): Verdict {
+  const alone = Number.isFinite(ttlSeconds)
+    ? frozenDecision("allow", { ttl_seconds: ttlSeconds }, [rule], [reason], [])
+    : frozenDecision("deny", null, [rule], [reason], consequences);
+  return { rule, reason, ttlSeconds, consequences, alone };
 }
 
-/** Records that a monitor fired, with its consequences. */
-export function addMonitorVerdict(
-  verdicts: Verdicts | null,
-  rule: string,
-  reason: string,
-  consequences: readonly MonitorConsequence[],
-): Verdicts {
-  const into = addVerdict(verdicts, rule, reason);
-  into.consequences.push(...consequences);
-  return into;
+/** Adds `applied` to `verdicts`; the array is allocated only when a second one applies. */
+export function addVerdict(verdicts: Verdicts, applied: Verdict): Verdicts {
+  if (verdicts === null) return applied;
+  if (Array.isArray(verdicts)) {
+    verdicts.push(applied);
+    return verdicts;
+  }
+  return [verdicts as Verdict, applied];
 }
 
-/** A deny naming every rule that applied. */
-export function denyDecision(verdicts: Verdicts): Decision {
+/** A deny naming every rule that applied, with their reasons and consequences. */
+export function denyDecision(verdicts: Verdict | Verdict[]): Decision {
+  if (!Array.isArray(verdicts)) return (verdicts as Verdict).alone;
+  const consequences: MonitorConsequence[] = [];
+  for (const applied of verdicts) consequences.push(...applied.consequences);
   return {
     decision: "deny",
     grant: null,
-    rules: verdicts.rules,
-    reasons: verdicts.reasons,
-    consequences: verdicts.consequences,
+    rules: verdicts.map((applied) => applied.rule),
+    reasons: verdicts.map((applied) => applied.reason),
+    consequences,
   };
 }
 
-/** An allow with the smallest TTL among the allows that applied. */
-export function allowDecision(verdicts: Verdicts): Decision {
+/** An allow naming every allow rule that applied, with the smallest of their TTLs. */
+export function allowDecision(verdicts: Verdict | Verdict[]): Decision {
+  if (!Array.isArray(verdicts)) return (verdicts as Verdict).alone;
+  let ttlSeconds = Infinity;
+  for (const applied of verdicts) if (applied.ttlSeconds < ttlSeconds) ttlSeconds = applied.ttlSeconds;
   return {
     decision: "allow",
-    grant: { ttl_seconds: verdicts.ttlSeconds },
-    rules: verdicts.rules,
-    reasons: verdicts.reasons,
+    grant: { ttl_seconds: ttlSeconds },
+    rules: verdicts.map((applied) => applied.rule),
+    reasons: verdicts.map((applied) => applied.reason),
     consequences: [],
   };
+}
+
+function frozenDecision(
+  decision: Decision["decision"],
+  grant: Decision["grant"],
+  rules: readonly string[],
+  reasons: readonly string[],
+  consequences: readonly MonitorConsequence[],
+): Decision {
+  return Object.freeze({
+    decision,
+    grant: grant === null ? null : Object.freeze(grant),
+    rules: Object.freeze(rules),
+    reasons: Object.freeze(reasons),
+    consequences: Object.freeze(consequences),
+  }) as Decision;
 }
 
 /** The decision when no allow rule applies. */
@@ -182,14 +204,46 @@ export function undeclaredAction(action: string, resourceType: string): string {
   return `action ${quoteUserText(action)} is not declared on resource type ${quoteUserText(resourceType)}`;
 }
 
-/** The reason of a deny for an action outside the session's intent. */
-export function outsideIntent(action: string, intent: string): string {
-  return `action ${quoteUserText(action)} is outside intent ${quoteUserText(intent)}`;
+const outsideIntentVerdicts = new Map<string, Map<string, Verdict>>();
+const aboveIntentMaxVerdicts = new Map<string, Map<string, Verdict>>();
+
+/**
+ * The verdict of intent `intent` refusing action `action`, outside its actions. Built once
+ * per pair: both are declared names (validated before deciding), so the memo is bounded.
+ */
+export function outsideIntent(action: string, intent: string): Verdict {
+  return memoVerdict(outsideIntentVerdicts, intent, action, () =>
+    verdict(intent, `action ${quoteUserText(action)} is outside intent ${quoteUserText(intent)}`),
+  );
 }
 
-/** The reason of a deny for a resource labelled above the intent's `max`. */
-export function aboveIntentMax(intent: string, max: string): string {
-  return `the resource's sensitivity is above ${quoteUserText(max)}, the most intent ${quoteUserText(intent)} may touch`;
+/** The verdict of intent `intent` refusing a resource labelled above its `max`, built once per pair. */
+export function aboveIntentMax(intent: string, max: string): Verdict {
+  return memoVerdict(aboveIntentMaxVerdicts, intent, max, () =>
+    verdict(
+      intent,
+      `the resource's sensitivity is above ${quoteUserText(max)}, the most intent ${quoteUserText(intent)} may touch`,
+    ),
+  );
+}
+
+function memoVerdict(
+  memo: Map<string, Map<string, Verdict>>,
+  first: string,
+  second: string,
+  build: () => Verdict,
+): Verdict {
+  let inner = memo.get(first);
+  if (inner === undefined) {
+    inner = new Map();
+    memo.set(first, inner);
+  }
+  let found = inner.get(second);
+  if (found === undefined) {
+    found = build();
+    inner.set(second, found);
+  }
+  return found;
 }
 
 /** The deny for an error raised while evaluating rule `rule`: fail closed, naming the rule. */
@@ -214,19 +268,12 @@ export function errorMessage(error: unknown): string {
 // ---------------------------------------------------------------------------------------
 
 /** One rule, separation or monitor of an action, as the generated `explain` walks them. */
-export interface TraceEntry {
-  readonly rule: string;
+export interface TraceEntry extends Verdict {
   readonly kind: RuleTrace["kind"];
   /** The resource types it applies to for this action; null: all of the action's. */
   readonly resourceTypes: readonly string[] | null;
   /** The source text of each `and`-ed condition, in order. */
   readonly conditions: readonly string[];
-  /** The reason a decision gives when it applies. */
-  readonly reason: string;
-  /** For an allow rule, its grant TTL in seconds; Infinity otherwise. */
-  readonly ttlSeconds: number;
-  /** For a monitor, the consequences of firing; empty otherwise. */
-  readonly consequences: readonly MonitorConsequence[];
   /** Evaluates it, pushing each condition's value onto `trace` until one is false. */
   // INVARIANT: `never` parameters let each generated, precisely typed check function be an
   // entry (method parameters are bivariant); traceEntries passes the request it was given.
@@ -252,14 +299,7 @@ export function traceEntry(
   ttlSeconds: number | null = null,
   consequences: readonly MonitorConsequence[] = [],
 ): TraceEntry {
-  return { rule, kind, resourceTypes, conditions, check, reason, ttlSeconds: ttlSeconds ?? Infinity, consequences };
-}
-
-/** Records that the rule, separation or monitor of `entry` applied (its reason, TTL, consequences). */
-export function addEntryVerdict(verdicts: Verdicts | null, entry: TraceEntry): Verdicts {
-  const into = addVerdict(verdicts, entry.rule, entry.reason, entry.ttlSeconds);
-  if (entry.consequences.length > 0) into.consequences.push(...entry.consequences);
-  return into;
+  return { ...verdict(rule, reason, ttlSeconds ?? Infinity, consequences), kind, resourceTypes, conditions, check };
 }
 
 /**

@@ -99,7 +99,10 @@ export type MonitorConsequence =
   | { readonly type: "review"; readonly monitor: string; readonly reason: string }
   | { readonly type: "alert"; readonly monitor: string; readonly reason: string };
 
-/** The decision JSON of DESIGN.md. */
+/**
+ * The decision JSON of DESIGN.md. Read-only: `decide` returns the same frozen object for
+ * every request that one rule alone decides, so a caller must copy before changing it.
+ */
 export interface Decision {
   readonly decision: "allow" | "deny";
   readonly grant: { readonly ttl_seconds: number } | null;

@@ -28,6 +28,23 @@ describe("EntityIndex", () => {
     expect(index.get("User", "alice")).toBe(renamed);
     expect(index.size).toBe(1);
   });
+
+  it("resolves repeated references by identity, and forgets them when a record is replaced", () => {
+    const index = new EntityIndex();
+    index.add(alice);
+    index.add(bob);
+    const toAlice = { type: "User", id: "alice" };
+    const toBob = { type: "User", id: "bob" };
+    const toNobody = { type: "User", id: "carol" };
+    expect(index.resolve(toAlice)).toBe(alice);
+    expect(index.resolve(toBob)).toBe(bob);
+    expect(index.resolve(toAlice)).toBe(alice);
+    expect(index.resolve(toNobody)).toBeUndefined();
+    expect(index.resolve(toBob)).toBe(bob);
+    const moved = { ...alice, department: "legal" };
+    index.add(moved);
+    expect(index.resolve(toAlice)).toBe(moved);
+  });
 });
 
 describe("resolveEntity", () => {

@@ -11,6 +11,12 @@ import { EvaluationError, quoteUserText } from "./errors.js";
 export class EntityIndex implements EntityLookup {
   private readonly byType = new Map<string, Map<string, EntityRecord>>();
   private count = 0;
+  // The last two references resolved, by identity: rules of one decision follow the same few
+  // references (`principal.onBehalfOf`, `resource.owner`) again and again.
+  private recentRef: EntityRef | undefined;
+  private recentRecord: EntityRecord | undefined;
+  private olderRef: EntityRef | undefined;
+  private olderRecord: EntityRecord | undefined;
 
   /** Adds `record`, replacing any record of the same type and id; returns the replaced one. */
   add(record: EntityRecord): EntityRecord | undefined {
@@ -21,6 +27,7 @@ export class EntityIndex implements EntityLookup {
     }
     const previous = ofType.get(record.id);
     ofType.set(record.id, record);
+    this.recentRef = this.olderRef = undefined;
     if (!previous) this.count++;
     return previous;
   }
@@ -28,6 +35,18 @@ export class EntityIndex implements EntityLookup {
   /** The record of entity `type`/`id`, or undefined when the request does not know it. */
   get(type: string, id: string): EntityRecord | undefined {
     return this.byType.get(type)?.get(id);
+  }
+
+  /** The record `ref` points to, or undefined; repeated references cost no lookup. */
+  resolve(ref: EntityRef): EntityRecord | undefined {
+    if (ref === this.recentRef) return this.recentRecord;
+    if (ref === this.olderRef) return this.olderRecord;
+    const record = this.get(ref.type, ref.id);
+    this.olderRef = this.recentRef;
+    this.olderRecord = this.recentRecord;
+    this.recentRef = ref;
+    this.recentRecord = record;
+    return record;
   }
 
   /** Whether the request knows entity `type`/`id`. */
@@ -69,7 +88,7 @@ export function resolveEntity(
   if (typeof expectedType === "string" ? ref.type !== expectedType : !expectedType.includes(ref.type)) {
     throw new EvaluationError(`expected a ${describeTypes(expectedType)}, got ${quoteUserText(formatEntity(ref))}`);
   }
-  const record = lookup.get(ref.type, ref.id);
+  const record = lookup instanceof EntityIndex ? lookup.resolve(ref) : lookup.get(ref.type, ref.id);
   if (!record) throw new EvaluationError(`missing entity ${quoteUserText(formatEntity(ref))}`);
   return record;
 }

@@ -3,16 +3,23 @@
  * conjuncts, so `explain` can report each), one straight-line function per action that
  * runs only that action's checks, and a lookup table from action to function.
  *
- * INVARIANT: on the hot path nothing is allocated until a rule applies: verdict arrays are
- * created by the first `addVerdict`, label ranks and literal lists are module constants,
+ * INVARIANT: on the hot path nothing is allocated unless two rules apply: each rule's
+ * verdict, and the decision when it applies alone, are module constants (an array is made
+ * only for a second verdict); label ranks are a switch, literal lists module constants,
  * and check functions receive `null` for their trace.
  */
-import { namedIdentifier, stringLiteral } from "../escape.js";
+import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 import type { DeclInfo } from "./decls.js";
 import type { ExpressionEmitter } from "./expr.js";
 import { narrowResource } from "./history.js";
 import { resourceTypeNames } from "./types.js";
+
+/**
+ * Up to this many allowing intents, an action tests the session's intent with `===`, not a
+ * Set; up to twice as many actions, `decide` dispatches with a switch, not a Map.
+ */
+const SMALL_SET = 8;
 
 /** The check functions of every rule, separation and monitor. */
 export function emitChecks(context: EmitContext, expressions: ExpressionEmitter, decls: readonly DeclInfo[]): string {
@@ -93,14 +100,19 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
         `if (${test}) return ${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, resource.type));`,
       );
     }
-    lines.push(`let denied: ${verdicts} | null = null;`);
+    lines.push(`let denied: ${verdicts} = null;`);
     if (hasIntents) {
       const intentsSet = namedIdentifier("intents", action.name);
       const allowing = [...policy.intents.values()].filter((i) => i.actions.includes(action.name)).map((i) => stringLiteral(i.name));
       parts.push(`const ${intentsSet}: ReadonlySet<string> = new Set<string>([${allowing.join(", ")}]);`);
+      const inScope =
+        allowing.length === 0
+          ? "false"
+          : allowing.length <= SMALL_SET
+            ? `(${allowing.map((name) => `request.intent === ${name}`).join(" || ")})`
+            : `${intentsSet}.has(request.intent)`;
       lines.push(`try {
-  const refusedBy = intentScope(request, resource, ${intentsSet});
-  if (refusedBy !== null) denied = ${imports.value("addVerdict")}(denied, request.intent, refusedBy);
+  denied = intentScope(request, resource, ${inScope});
 } catch (error) {
   return ${imports.value("evaluationFailure")}(request.intent, error);
 }`);
@@ -112,15 +124,15 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
       if (types.length >= actionTypes.length) return invoke;
       return `(${types.map((type) => `resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${invoke}`;
     };
-    const addEntryVerdict = imports.value("addEntryVerdict");
+    const addVerdict = imports.value("addVerdict");
     const verdict = (into: "denied" | "allowed", info: DeclInfo): string =>
-      `if (${call(info)}) ${into} = ${addEntryVerdict}(${into}, ${namedIdentifier("entry", info.name)});`;
+      `if (${call(info)}) ${into} = ${addVerdict}(${into}, ${namedIdentifier("entry", info.name)});`;
     const denies = applying.filter((info) => info.kind !== "allow").map((info) => verdict("denied", info));
     const allows = applying.filter((info) => info.kind === "allow").map((info) => verdict("allowed", info));
     // INVARIANT: a deny (here: the intent's scope) returns before any allow rule runs.
     if (denies.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
     if (denies.length > 0 || allows.length > 0) {
-      if (allows.length > 0) lines.push(`let allowed: ${verdicts} | null = null;`);
+      if (allows.length > 0) lines.push(`let allowed: ${verdicts} = null;`);
       lines.push(`try {
 ${denies.join("\n")}
 ${denies.length > 0 ? `if (denied !== null) return ${imports.value("denyDecision")}(denied);` : ""}
@@ -144,18 +156,28 @@ function ruleFailure(request: Request, facts: ${facts}, error: unknown): ${decis
   const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
   return ${imports.value("evaluationFailure")}(${imports.value("failingRule")}(entries, request, request.resource, facts) ?? request.action, error);
 }`);
-  const deciderType = `(request: Request, facts: ${facts}) => ${decision}`;
-  parts.push(`/** Each action's decision function: a lookup, not a chain of string comparisons. */
-const DECIDE_BY_ACTION: ReadonlyMap<string, ${deciderType}> = new Map<string, ${deciderType}>([\n${table.join(",\n")}\n]);`);
   const policyRequest = imports.type("PolicyRequest");
+  const undeclared = `${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, request.resource.type))`;
+  const typed = "request as unknown as Request";
+  let dispatch: string;
+  if (policy.actions.size <= SMALL_SET * 2) {
+    // A switch, as one would write by hand: cheaper than a Map for a few actions.
+    const cases = [...policy.actions.values()].map(
+      (action) => `case ${stringLiteral(action.name)}: return ${namedIdentifier("decide", action.name)}(${typed}, facts);`,
+    );
+    dispatch = `switch (request.action) {\n${[...cases, `default: return ${undeclared};`].join("\n")}\n}`;
+  } else {
+    const deciderType = `(request: Request, facts: ${facts}) => ${decision}`;
+    parts.push(`/** Each action's decision function: a lookup, not a chain of string comparisons. */
+const DECIDE_BY_ACTION: ReadonlyMap<string, ${deciderType}> = new Map<string, ${deciderType}>([\n${table.join(",\n")}\n]);`);
+    dispatch = `const decideAction = DECIDE_BY_ACTION.get(request.action);
+  if (decideAction === undefined) return ${undeclared};
+  return decideAction(${typed}, facts);`;
+  }
   parts.push(`/** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
 export function decide(request: ${policyRequest}, facts: ${facts}): ${decision} {
-  const decideAction = DECIDE_BY_ACTION.get(request.action);
-  if (decideAction === undefined) {
-    return ${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, request.resource.type));
-  }
   try {
-    return decideAction(request as unknown as Request, facts);
+    ${dispatch}
   } catch (error) {
     return ${imports.value("refusal")}(${imports.value("errorMessage")}(error));
   }
@@ -163,13 +185,10 @@ export function decide(request: ${policyRequest}, facts: ${facts}): ${decision} 
   return parts.join("\n\n");
 }
 
-/** `intentScope`: the reason the session's intent refuses a request, or null. */
+/** `intentScope`: the verdict of the session's intent when it refuses a request, or null. */
 function emitIntentScope(context: EmitContext): string {
   const { policy, imports } = context;
-  const labelRank = imports.value("labelRank");
-  const maxEntries = [...policy.intents.values()]
-    .filter((intent) => intent.max !== undefined)
-    .map((intent) => `[${stringLiteral(intent.name)}, ${stringLiteral(intent.max ?? "")}]`);
+  const withMax = [...policy.intents.values()].filter((intent) => intent.max !== undefined);
   const rankLines = resourceTypeNames(context).map((type) => {
     const entity = policy.entities.get(type);
     const label = entity ? [...entity.fields].find(([, t]) => t.kind === "sensitivity" || (t.kind === "optional" && t.inner.kind === "sensitivity")) : undefined;
@@ -177,25 +196,28 @@ function emitIntentScope(context: EmitContext): string {
     const [field, fieldType] = label;
     const value = `resource[${stringLiteral(field)}]`;
     // INVARIANT: a resource whose optional label is absent counts as above every `max` (fail closed).
-    const rank = fieldType.kind === "optional" ? `${value} === undefined ? Infinity : ${labelRank}(LABEL_RANKS, ${value})` : `${labelRank}(LABEL_RANKS, ${value})`;
+    const rank = fieldType.kind === "optional" ? `${value} === undefined ? Infinity : labelRankOf(${value})` : `labelRankOf(${value})`;
     return `if (resource.type === ${stringLiteral(type)}) return ${rank};`;
   });
-  return `/** Each intent's \`max\` label. */
-const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([${maxEntries.join(", ")}]);
-
-/** The rank of a resource's sensitivity label (its first \`sensitivity\` field); -1 when it has none. */
+  const aboveMax = imports.value("aboveIntentMax");
+  const cases = withMax.map((intent) => {
+    const name = stringLiteral(intent.name);
+    const max = intent.max ?? "";
+    const rank = numberLiteral(policy.labels.indexOf(max));
+    return `case ${name}: return resourceRank(resource) > ${rank} ? ${aboveMax}(${name}, ${stringLiteral(max)}) : null;`;
+  });
+  const maxCheck =
+    withMax.length === 0 ? "return null;" : `switch (request.intent) {\n${[...cases, "default: return null;"].join("\n")}\n}`;
+  const verdict = imports.type("Verdict");
+  return `/** The rank of a resource's sensitivity label (its first \`sensitivity\` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
 ${rankLines.join("\n")}
 return -1;
 }
 
-/** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
-  if (!allowingIntents.has(request.intent)) return ${imports.value("outsideIntent")}(request.action, request.intent);
-  const max = INTENT_MAX.get(request.intent);
-  if (max !== undefined && resourceRank(resource) > ${labelRank}(LABEL_RANKS, max)) {
-    return ${imports.value("aboveIntentMax")}(request.intent, max);
-  }
-  return null;
+/** The verdict of the session's intent refusing this request (action outside it, label above its max), or null. */
+function intentScope(request: Request, resource: Resource, inScope: boolean): ${verdict} | null {
+  if (!inScope) return ${imports.value("outsideIntent")}(request.action, request.intent);
+  ${maxCheck}
 }`;
 }

@@ -42,10 +42,10 @@ const TRACE_BY_ACTION: ReadonlyMap<string, ${rowType}> = new Map<string, ${rowTy
   const intentTrace = hasIntents
     ? `
   if (row.intents !== null) {
-    let refusedBy: string | null = null;
+    let refusedBy: ${imports.type("Verdict")} | null = null;
     let error: string | null = null;
     try {
-      refusedBy = intentScope(typed, typed.resource, row.intents);
+      refusedBy = intentScope(typed, typed.resource, row.intents.has(request.intent));
     } catch (thrown) {
       error = ${imports.value("errorMessage")}(thrown);
     }
@@ -53,7 +53,7 @@ const TRACE_BY_ACTION: ReadonlyMap<string, ${rowType}> = new Map<string, ${rowTy
       rule: request.intent,
       kind: "intent",
       applied: refusedBy !== null,
-      conditions: [{ text: refusedBy ?? "the request is within the intent's actions and max", value: error !== null ? "error" : refusedBy !== null }],
+      conditions: [{ text: refusedBy?.reason ?? "the request is within the intent's actions and max", value: error !== null ? "error" : refusedBy !== null }],
       error,
     });
   }`

@@ -9,6 +9,11 @@ import { stdlibSignatures } from "../../../stdlib/signatures.js";
 import { numberLiteral, propertyAccess, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 
+/** Literal lists up to this length become `===` comparisons instead of a hoisted Set. */
+const SMALL_LIST = 8;
+/** Emitted code that reads a value without calling anything (a comparison may repeat it). */
+const PLAIN_PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+
 /** Where the roots of an expression live in the generated function. */
 export interface ExprScope {
   /** The typed request (`Request`). */
@@ -216,11 +221,11 @@ export class ExpressionEmitter {
     return `(${this.value(expr.left, scope)} ${expr.operator} ${this.value(expr.right, scope)})`;
   }
 
-  /** A label's rank: a constant for a label name, else a lookup in the module's rank table. */
+  /** A label's rank: a constant for a label name, else the module's rank switch. */
   private rank(expr: Expr, scope: ExprScope): string {
     const emitted = this.emit(expr, scope);
     if (emitted.rank !== undefined) return numberLiteral(emitted.rank);
-    return `${this.context.imports.value("labelRank")}(LABEL_RANKS, ${this.presentCode(emitted, expr)})`;
+    return `labelRankOf(${this.presentCode(emitted, expr)})`;
   }
 
   private membership(expr: BinaryExpr, scope: ExprScope): string {
@@ -232,9 +237,14 @@ export class ExpressionEmitter {
       const elements = list.elements.map((element) => this.emit(element, scope));
       const primitive = !isEntity && elementType.kind !== "list" && elementType.kind !== "record";
       if (primitive && elements.every((element) => element.constant)) {
+        const left = this.value(expr.left, scope);
+        // A few comparisons of a plain path beat hashing it for a Set (this is the hot path).
+        if (elements.length <= SMALL_LIST && PLAIN_PATH.test(left)) {
+          return `(${elements.map((element) => `${left} === ${element.code}`).join(" || ")})`;
+        }
         const type = `ReadonlySet<${this.context.tsType(elementType)}>`;
         const set = this.context.hoist(type, `new Set([${elements.map((e) => e.code).join(", ")}])`);
-        return `${set}.has(${this.value(expr.left, scope)})`;
+        return `${set}.has(${left})`;
       }
       // INVARIANT: expressions are pure, so repeating the left operand changes nothing but time.
       const left = this.value(expr.left, scope);

@@ -23,9 +23,14 @@ export function emitMetadata(context: EmitContext, decls: readonly DeclInfo[]): 
   parts.push(`/** The sha256 of the policy source this module was compiled from. */\nexport const sourceHash: string = ${stringLiteral(`sha256:${hash}`)};`);
   parts.push(`/** The grant TTL, in seconds, of an allow rule without \`grant\`. */\nexport const defaultGrantSeconds: number = ${defaultGrantSeconds};`);
   parts.push(`/** The sensitivity labels, lowest first. */\nexport const labels: readonly string[] = ${list(policy.labels)};`);
-  parts.push(
-    `const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([${policy.labels.map((label, rank) => `[${stringLiteral(label)}, ${rank}]`).join(", ")}]);`,
-  );
+  const rankCases = policy.labels.map((label, rank) => `case ${stringLiteral(label)}: return ${rank};`);
+  // A switch, not a Map: label ranks are read on the hot path and labels are few.
+  parts.push(`/** The rank of sensitivity label \`label\`, lowest first; an undeclared one is an evaluation error. */
+function labelRankOf(label: string): number {
+  switch (label) {
+${[...rankCases, `default: return ${context.imports.value("unknownLabel")}(label);`].join("\n")}
+  }
+}`);
   const actions = [...policy.actions.values()].map((a) => `${propertyKey(a.name)}: ${list(a.resourceTypes)}`);
   parts.push(`/** Each declared action and the resource types it is declared on. */
 export const actions: Readonly<Record<string, readonly string[]>> = {\n${actions.join(",\n")}\n};`);

@@ -7,7 +7,6 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -22,7 +21,6 @@ import {
   failingRule,
   historyQuery,
   hourOf,
-  labelRank,
   listContains,
   lower,
   outsideIntent,
@@ -38,6 +36,7 @@ import {
   traceEntries,
   traceEntry,
   undeclaredAction,
+  unknownLabel,
   weekdayOf,
   zDuration,
   zEntity,
@@ -59,6 +58,7 @@ import type {
   SeparationSpec,
   Trace,
   TraceEntry,
+  Verdict,
   Verdicts,
 } from "agp/stdlib";
 
@@ -163,12 +163,21 @@ export const defaultGrantSeconds: number = 300;
 /** The sensitivity labels, lowest first. */
 export const labels: readonly string[] = ["public", "internal", "confidential", "secret"];
 
-const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([
-  ["public", 0],
-  ["internal", 1],
-  ["confidential", 2],
-  ["secret", 3],
-]);
+/** The rank of sensitivity label `label`, lowest first; an undeclared one is an evaluation error. */
+function labelRankOf(label: string): number {
+  switch (label) {
+    case "public":
+      return 0;
+    case "internal":
+      return 1;
+    case "confidential":
+      return 2;
+    case "secret":
+      return 3;
+    default:
+      return unknownLabel(label);
+  }
+}
 
 /** Each declared action and the resource types it is declared on. */
 export const actions: Readonly<Record<string, readonly string[]>> = {
@@ -501,7 +510,7 @@ function check$read_production_secrets(request: Request, resource: Secret, facts
 // @agp-span 3844:4078
 function check$off_network(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
   return (
-    step(trace, labelRank(LABEL_RANKS, resource.label) >= 2) &&
+    step(trace, labelRankOf(resource.label) >= 2) &&
     step(trace, !(cidrMatch(request.env.ip, "10.0.0.0/8") || cidrMatch(request.env.ip, "fd12:3456:789a::/48")))
   );
 }
@@ -576,27 +585,24 @@ function check$secrets_while_summarizing(request: Request, resource: Secret, fac
   return step(trace, request.intent === "summarize") && step(trace, resource.environment === "production");
 }
 
-/** Each intent's `max` label. */
-const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([
-  ["summarize", "internal"],
-  ["develop", "confidential"],
-]);
-
 /** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
-  if (resource.type === "Repository") return labelRank(LABEL_RANKS, resource["label"]);
-  if (resource.type === "Secret") return labelRank(LABEL_RANKS, resource["label"]);
+  if (resource.type === "Repository") return labelRankOf(resource["label"]);
+  if (resource.type === "Secret") return labelRankOf(resource["label"]);
   return -1;
 }
 
-/** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
-  if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
-  const max = INTENT_MAX.get(request.intent);
-  if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
-    return aboveIntentMax(request.intent, max);
+/** The verdict of the session's intent refusing this request (action outside it, label above its max), or null. */
+function intentScope(request: Request, resource: Resource, inScope: boolean): Verdict | null {
+  if (!inScope) return outsideIntent(request.action, request.intent);
+  switch (request.intent) {
+    case "summarize":
+      return resourceRank(resource) > 1 ? aboveIntentMax("summarize", "internal") : null;
+    case "develop":
+      return resourceRank(resource) > 2 ? aboveIntentMax("develop", "confidential") : null;
+    default:
+      return null;
   }
-  return null;
 }
 
 const consequences$secrets_while_summarizing: readonly MonitorConsequence[] = [
@@ -609,27 +615,30 @@ const intents$read: ReadonlySet<string> = new Set<string>(["summarize", "develop
 /** The decision for action `read`: only its own rules run. */
 function decide$read(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$read);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(
+      request,
+      resource,
+      request.intent === "summarize" || request.intent === "develop" || request.intent === "release",
+    );
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$off_network(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$off_network);
+    if (check$off_network(request, resource, facts, null)) denied = addVerdict(denied, entry$off_network);
     if (resource.type === "Secret" && check$stale_secret(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$stale_secret);
+      denied = addVerdict(denied, entry$stale_secret);
     if (resource.type === "Secret" && check$secrets_while_summarizing(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$secrets_while_summarizing);
+      denied = addVerdict(denied, entry$secrets_while_summarizing);
     if (denied !== null) return denyDecision(denied);
     if (resource.type === "Repository" && check$read_code(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$read_code);
+      allowed = addVerdict(allowed, entry$read_code);
     if (resource.type === "Secret" && check$read_team_secrets(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$read_team_secrets);
+      allowed = addVerdict(allowed, entry$read_team_secrets);
     if (resource.type === "Secret" && check$read_production_secrets(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$read_production_secrets);
+      allowed = addVerdict(allowed, entry$read_production_secrets);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -642,27 +651,24 @@ const intents$write: ReadonlySet<string> = new Set<string>(["develop", "release"
 function decide$write(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Repository") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$write);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "develop" || request.intent === "release");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$unmanaged_device(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$unmanaged_device);
-    if (check$preview_models(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$preview_models);
-    if (check$frozen_repository(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$frozen_repository);
-    if (check$weekend_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$weekend_freeze);
-    if (check$write_deploy(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$write_deploy);
+    if (check$unmanaged_device(request, resource, facts, null)) denied = addVerdict(denied, entry$unmanaged_device);
+    if (check$preview_models(request, resource, facts, null)) denied = addVerdict(denied, entry$preview_models);
+    if (check$frozen_repository(request, resource, facts, null)) denied = addVerdict(denied, entry$frozen_repository);
+    if (check$weekend_freeze(request, resource, facts, null)) denied = addVerdict(denied, entry$weekend_freeze);
+    if (check$write_deploy(request, resource, facts, null)) denied = addVerdict(denied, entry$write_deploy);
     if (denied !== null) return denyDecision(denied);
     if (check$write_work_branches(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$write_work_branches);
+      allowed = addVerdict(allowed, entry$write_work_branches);
     if (check$write_release_branches(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$write_release_branches);
+      allowed = addVerdict(allowed, entry$write_release_branches);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -675,29 +681,25 @@ const intents$deploy: ReadonlySet<string> = new Set<string>(["release"]);
 function decide$deploy(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Repository") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$deploy);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "release");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$unmanaged_device(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$unmanaged_device);
-    if (check$preview_models(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$preview_models);
-    if (check$frozen_repository(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$frozen_repository);
-    if (check$weekend_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$weekend_freeze);
-    if (check$friday_deploys(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$friday_deploys);
-    if (check$year_end_freeze(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$year_end_freeze);
-    if (check$deploy_cooldown(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$deploy_cooldown);
-    if (check$deploy_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$deploy_rate);
-    if (check$write_deploy(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$write_deploy);
+    if (check$unmanaged_device(request, resource, facts, null)) denied = addVerdict(denied, entry$unmanaged_device);
+    if (check$preview_models(request, resource, facts, null)) denied = addVerdict(denied, entry$preview_models);
+    if (check$frozen_repository(request, resource, facts, null)) denied = addVerdict(denied, entry$frozen_repository);
+    if (check$weekend_freeze(request, resource, facts, null)) denied = addVerdict(denied, entry$weekend_freeze);
+    if (check$friday_deploys(request, resource, facts, null)) denied = addVerdict(denied, entry$friday_deploys);
+    if (check$year_end_freeze(request, resource, facts, null)) denied = addVerdict(denied, entry$year_end_freeze);
+    if (check$deploy_cooldown(request, resource, facts, null)) denied = addVerdict(denied, entry$deploy_cooldown);
+    if (check$deploy_rate(request, resource, facts, null)) denied = addVerdict(denied, entry$deploy_rate);
+    if (check$write_deploy(request, resource, facts, null)) denied = addVerdict(denied, entry$write_deploy);
     if (denied !== null) return denyDecision(denied);
-    if (check$deploy_releases(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$deploy_releases);
+    if (check$deploy_releases(request, resource, facts, null)) allowed = addVerdict(allowed, entry$deploy_releases);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -710,24 +712,19 @@ function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
   return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
-/** Each action's decision function: a lookup, not a chain of string comparisons. */
-const DECIDE_BY_ACTION: ReadonlyMap<string, (request: Request, facts: Facts) => Decision> = new Map<
-  string,
-  (request: Request, facts: Facts) => Decision
->([
-  ["read", decide$read],
-  ["write", decide$write],
-  ["deploy", decide$deploy],
-]);
-
 /** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
 export function decide(request: PolicyRequest, facts: Facts): Decision {
-  const decideAction = DECIDE_BY_ACTION.get(request.action);
-  if (decideAction === undefined) {
-    return refusal(undeclaredAction(request.action, request.resource.type));
-  }
   try {
-    return decideAction(request as unknown as Request, facts);
+    switch (request.action) {
+      case "read":
+        return decide$read(request as unknown as Request, facts);
+      case "write":
+        return decide$write(request as unknown as Request, facts);
+      case "deploy":
+        return decide$deploy(request as unknown as Request, facts);
+      default:
+        return refusal(undeclaredAction(request.action, request.resource.type));
+    }
   } catch (error) {
     return refusal(errorMessage(error));
   }
@@ -985,10 +982,10 @@ export function explain(
   const typed = request as unknown as Request;
   const trace: RuleTrace[] = [];
   if (row.intents !== null) {
-    let refusedBy: string | null = null;
+    let refusedBy: Verdict | null = null;
     let error: string | null = null;
     try {
-      refusedBy = intentScope(typed, typed.resource, row.intents);
+      refusedBy = intentScope(typed, typed.resource, row.intents.has(request.intent));
     } catch (thrown) {
       error = errorMessage(thrown);
     }
@@ -998,7 +995,7 @@ export function explain(
       applied: refusedBy !== null,
       conditions: [
         {
-          text: refusedBy ?? "the request is within the intent's actions and max",
+          text: refusedBy?.reason ?? "the request is within the intent's actions and max",
           value: error !== null ? "error" : refusedBy !== null,
         },
       ],

@@ -7,7 +7,6 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -19,7 +18,6 @@ import {
   exportedSchema,
   failingRule,
   historyQuery,
-  labelRank,
   outsideIntent,
   recordSchemaOf,
   refusal,
@@ -31,6 +29,7 @@ import {
   traceEntries,
   traceEntry,
   undeclaredAction,
+  unknownLabel,
   zEntity,
   zEntityRef,
   zTime,
@@ -49,10 +48,9 @@ import type {
   SeparationSpec,
   Trace,
   TraceEntry,
+  Verdict,
   Verdicts,
 } from "agp/stdlib";
-
-const constant$0: ReadonlySet<string> = new Set(["CU", "IR", "KP", "SY"]);
 
 /** The record of the `User` an entity reference points to; a missing one is an evaluation error. */
 function attributes$User(request: Request, ref: EntityRef): User {
@@ -139,13 +137,23 @@ export const defaultGrantSeconds: number = 300;
 /** The sensitivity labels, lowest first. */
 export const labels: readonly string[] = ["public", "internal", "confidential", "pii", "secret"];
 
-const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([
-  ["public", 0],
-  ["internal", 1],
-  ["confidential", 2],
-  ["pii", 3],
-  ["secret", 4],
-]);
+/** The rank of sensitivity label `label`, lowest first; an undeclared one is an evaluation error. */
+function labelRankOf(label: string): number {
+  switch (label) {
+    case "public":
+      return 0;
+    case "internal":
+      return 1;
+    case "confidential":
+      return 2;
+    case "pii":
+      return 3;
+    case "secret":
+      return 4;
+    default:
+      return unknownLabel(label);
+  }
+}
 
 /** Each declared action and the resource types it is declared on. */
 export const actions: Readonly<Record<string, readonly string[]>> = {
@@ -345,12 +353,18 @@ function check$night(request: Request, resource: Resource, facts: Facts, trace: 
 
 // @agp-span 2759:2877
 function check$pii_unmanaged(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 3) && step(trace, !request.env.device.managed);
+  return step(trace, labelRankOf(resource.label) >= 3) && step(trace, !request.env.device.managed);
 }
 
 // @agp-span 2879:3010
 function check$sanctioned_country(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, constant$0.has(request.env.country));
+  return step(
+    trace,
+    request.env.country === "CU" ||
+      request.env.country === "IR" ||
+      request.env.country === "KP" ||
+      request.env.country === "SY",
+  );
 }
 
 // @agp-span 3101:3190
@@ -371,26 +385,24 @@ function check$submit_approve(request: Request, resource: Resource, facts: Facts
 
 // @agp-span 3560:3717
 function check$secrets_while_summarizing(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, request.intent === "summarize") && step(trace, labelRank(LABEL_RANKS, resource.label) >= 4);
+  return step(trace, request.intent === "summarize") && step(trace, labelRankOf(resource.label) >= 4);
 }
-
-/** Each intent's `max` label. */
-const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([["summarize", "confidential"]]);
 
 /** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
-  if (resource.type === "ExpenseReport") return labelRank(LABEL_RANKS, resource["label"]);
+  if (resource.type === "ExpenseReport") return labelRankOf(resource["label"]);
   return -1;
 }
 
-/** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
-  if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
-  const max = INTENT_MAX.get(request.intent);
-  if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
-    return aboveIntentMax(request.intent, max);
+/** The verdict of the session's intent refusing this request (action outside it, label above its max), or null. */
+function intentScope(request: Request, resource: Resource, inScope: boolean): Verdict | null {
+  if (!inScope) return outsideIntent(request.action, request.intent);
+  switch (request.intent) {
+    case "summarize":
+      return resourceRank(resource) > 2 ? aboveIntentMax("summarize", "confidential") : null;
+    default:
+      return null;
   }
-  return null;
 }
 
 const consequences$secrets_while_summarizing: readonly MonitorConsequence[] = [
@@ -403,22 +415,20 @@ const intents$submit: ReadonlySet<string> = new Set<string>(["file_expenses"]);
 /** The decision for action `submit`: only its own rules run. */
 function decide$submit(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$submit);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "file_expenses");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
-    if (check$sanctioned_country(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$sanctioned_country);
-    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
-    if (check$submit_approve(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$submit_approve);
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, entry$night);
+    if (check$sanctioned_country(request, resource, facts, null)) denied = addVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addVerdict(denied, entry$burst);
+    if (check$submit_approve(request, resource, facts, null)) denied = addVerdict(denied, entry$submit_approve);
     if (denied !== null) return denyDecision(denied);
-    if (check$file_own(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$file_own);
+    if (check$file_own(request, resource, facts, null)) allowed = addVerdict(allowed, entry$file_own);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -430,23 +440,20 @@ const intents$approve: ReadonlySet<string> = new Set<string>(["review_team"]);
 /** The decision for action `approve`: only its own rules run. */
 function decide$approve(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$approve);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "review_team");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
-    if (check$sanctioned_country(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$sanctioned_country);
-    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
-    if (check$submit_approve(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$submit_approve);
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, entry$night);
+    if (check$sanctioned_country(request, resource, facts, null)) denied = addVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addVerdict(denied, entry$burst);
+    if (check$submit_approve(request, resource, facts, null)) denied = addVerdict(denied, entry$submit_approve);
     if (denied !== null) return denyDecision(denied);
-    if (check$approve_reports(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$approve_reports);
+    if (check$approve_reports(request, resource, facts, null)) allowed = addVerdict(allowed, entry$approve_reports);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -458,26 +465,27 @@ const intents$read: ReadonlySet<string> = new Set<string>(["file_expenses", "rev
 /** The decision for action `read`: only its own rules run. */
 function decide$read(request: Request, facts: Facts): Decision {
   const resource = request.resource;
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$read);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(
+      request,
+      resource,
+      request.intent === "file_expenses" || request.intent === "review_team" || request.intent === "summarize",
+    );
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$night(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$night);
-    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
-    if (check$sanctioned_country(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$sanctioned_country);
-    if (check$burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$burst);
+    if (check$night(request, resource, facts, null)) denied = addVerdict(denied, entry$night);
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addVerdict(denied, entry$pii_unmanaged);
+    if (check$sanctioned_country(request, resource, facts, null)) denied = addVerdict(denied, entry$sanctioned_country);
+    if (check$burst(request, resource, facts, null)) denied = addVerdict(denied, entry$burst);
     if (check$secrets_while_summarizing(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$secrets_while_summarizing);
+      denied = addVerdict(denied, entry$secrets_while_summarizing);
     if (denied !== null) return denyDecision(denied);
-    if (check$read_own(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$read_own);
-    if (check$read_department(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$read_department);
+    if (check$read_own(request, resource, facts, null)) allowed = addVerdict(allowed, entry$read_own);
+    if (check$read_department(request, resource, facts, null)) allowed = addVerdict(allowed, entry$read_department);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -490,24 +498,19 @@ function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
   return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
-/** Each action's decision function: a lookup, not a chain of string comparisons. */
-const DECIDE_BY_ACTION: ReadonlyMap<string, (request: Request, facts: Facts) => Decision> = new Map<
-  string,
-  (request: Request, facts: Facts) => Decision
->([
-  ["submit", decide$submit],
-  ["approve", decide$approve],
-  ["read", decide$read],
-]);
-
 /** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
 export function decide(request: PolicyRequest, facts: Facts): Decision {
-  const decideAction = DECIDE_BY_ACTION.get(request.action);
-  if (decideAction === undefined) {
-    return refusal(undeclaredAction(request.action, request.resource.type));
-  }
   try {
-    return decideAction(request as unknown as Request, facts);
+    switch (request.action) {
+      case "submit":
+        return decide$submit(request as unknown as Request, facts);
+      case "approve":
+        return decide$approve(request as unknown as Request, facts);
+      case "read":
+        return decide$read(request as unknown as Request, facts);
+      default:
+        return refusal(undeclaredAction(request.action, request.resource.type));
+    }
   } catch (error) {
     return refusal(errorMessage(error));
   }
@@ -657,10 +660,10 @@ export function explain(
   const typed = request as unknown as Request;
   const trace: RuleTrace[] = [];
   if (row.intents !== null) {
-    let refusedBy: string | null = null;
+    let refusedBy: Verdict | null = null;
     let error: string | null = null;
     try {
-      refusedBy = intentScope(typed, typed.resource, row.intents);
+      refusedBy = intentScope(typed, typed.resource, row.intents.has(request.intent));
     } catch (thrown) {
       error = errorMessage(thrown);
     }
@@ -670,7 +673,7 @@ export function explain(
       applied: refusedBy !== null,
       conditions: [
         {
-          text: refusedBy ?? "the request is within the intent's actions and max",
+          text: refusedBy?.reason ?? "the request is within the intent's actions and max",
           value: error !== null ? "error" : refusedBy !== null,
         },
       ],

@@ -7,7 +7,6 @@
 import { z } from "zod";
 import {
   aboveIntentMax,
-  addEntryVerdict,
   addVerdict,
   allowDecision,
   attributesOf,
@@ -21,7 +20,6 @@ import {
   exportedSchema,
   failingRule,
   historyQuery,
-  labelRank,
   listContains,
   lower,
   outsideIntent,
@@ -37,6 +35,7 @@ import {
   traceEntries,
   traceEntry,
   undeclaredAction,
+  unknownLabel,
   zEntity,
   zEntityRef,
   zTime,
@@ -56,6 +55,7 @@ import type {
   SeparationSpec,
   Trace,
   TraceEntry,
+  Verdict,
   Verdicts,
 } from "agp/stdlib";
 
@@ -172,13 +172,23 @@ export const defaultGrantSeconds: number = 300;
 /** The sensitivity labels, lowest first. */
 export const labels: readonly string[] = ["public", "internal", "confidential", "pii", "restricted"];
 
-const LABEL_RANKS: ReadonlyMap<string, number> = new Map<string, number>([
-  ["public", 0],
-  ["internal", 1],
-  ["confidential", 2],
-  ["pii", 3],
-  ["restricted", 4],
-]);
+/** The rank of sensitivity label `label`, lowest first; an undeclared one is an evaluation error. */
+function labelRankOf(label: string): number {
+  switch (label) {
+    case "public":
+      return 0;
+    case "internal":
+      return 1;
+    case "confidential":
+      return 2;
+    case "pii":
+      return 3;
+    case "restricted":
+      return 4;
+    default:
+      return unknownLabel(label);
+  }
+}
 
 /** Each declared action and the resource types it is declared on. */
 export const actions: Readonly<Record<string, readonly string[]>> = {
@@ -501,7 +511,7 @@ function check$authorize_refunds(request: Request, resource: Refund, facts: Fact
 
 // @agp-span 2727:2874
 function check$pii_unmanaged(request: Request, resource: Customer, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 3) && step(trace, !request.env.device.managed);
+  return step(trace, labelRankOf(resource.label) >= 3) && step(trace, !request.env.device.managed);
 }
 
 // @agp-span 3037:3203
@@ -573,30 +583,27 @@ function check$update_burst(request: Request, resource: Customer, facts: Facts, 
 
 // @agp-span 5325:5420
 function check$payment_data(request: Request, resource: Resource, facts: Facts, trace: Trace): boolean {
-  return step(trace, labelRank(LABEL_RANKS, resource.label) >= 4);
+  return step(trace, labelRankOf(resource.label) >= 4);
 }
-
-/** Each intent's `max` label. */
-const INTENT_MAX: ReadonlyMap<string, string> = new Map<string, string>([
-  ["answer_ticket", "pii"],
-  ["approve_refunds", "pii"],
-]);
 
 /** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
-  if (resource.type === "Customer") return labelRank(LABEL_RANKS, resource["label"]);
-  if (resource.type === "Refund") return labelRank(LABEL_RANKS, resource["label"]);
+  if (resource.type === "Customer") return labelRankOf(resource["label"]);
+  if (resource.type === "Refund") return labelRankOf(resource["label"]);
   return -1;
 }
 
-/** Why the session's intent refuses this request (action outside it, label above its max), or null. */
-function intentScope(request: Request, resource: Resource, allowingIntents: ReadonlySet<string>): string | null {
-  if (!allowingIntents.has(request.intent)) return outsideIntent(request.action, request.intent);
-  const max = INTENT_MAX.get(request.intent);
-  if (max !== undefined && resourceRank(resource) > labelRank(LABEL_RANKS, max)) {
-    return aboveIntentMax(request.intent, max);
+/** The verdict of the session's intent refusing this request (action outside it, label above its max), or null. */
+function intentScope(request: Request, resource: Resource, inScope: boolean): Verdict | null {
+  if (!inScope) return outsideIntent(request.action, request.intent);
+  switch (request.intent) {
+    case "answer_ticket":
+      return resourceRank(resource) > 3 ? aboveIntentMax("answer_ticket", "pii") : null;
+    case "approve_refunds":
+      return resourceRank(resource) > 3 ? aboveIntentMax("approve_refunds", "pii") : null;
+    default:
+      return null;
   }
-  return null;
 }
 
 const consequences$many_customers: readonly MonitorConsequence[] = [
@@ -618,23 +625,22 @@ const intents$read: ReadonlySet<string> = new Set<string>(["answer_ticket", "app
 function decide$read(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Customer") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$read);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "answer_ticket" || request.intent === "approve_refunds");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addVerdict(denied, entry$pii_unmanaged);
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$contractors_read_only);
-    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
-    if (check$many_customers(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$many_customers);
-    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
+      denied = addVerdict(denied, entry$contractors_read_only);
+    if (check$request_rate(request, resource, facts, null)) denied = addVerdict(denied, entry$request_rate);
+    if (check$many_customers(request, resource, facts, null)) denied = addVerdict(denied, entry$many_customers);
+    if (check$payment_data(request, resource, facts, null)) denied = addVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    if (check$read_customers(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$read_customers);
+    if (check$read_customers(request, resource, facts, null)) allowed = addVerdict(allowed, entry$read_customers);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -647,25 +653,23 @@ const intents$update: ReadonlySet<string> = new Set<string>(["answer_ticket"]);
 function decide$update(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Customer") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$update);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "answer_ticket");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
-    if (check$pii_unmanaged(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$pii_unmanaged);
+    if (check$pii_unmanaged(request, resource, facts, null)) denied = addVerdict(denied, entry$pii_unmanaged);
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$contractors_read_only);
-    if (check$legal_hold(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$legal_hold);
-    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
-    if (check$update_burst(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$update_burst);
-    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
+      denied = addVerdict(denied, entry$contractors_read_only);
+    if (check$legal_hold(request, resource, facts, null)) denied = addVerdict(denied, entry$legal_hold);
+    if (check$request_rate(request, resource, facts, null)) denied = addVerdict(denied, entry$request_rate);
+    if (check$update_burst(request, resource, facts, null)) denied = addVerdict(denied, entry$update_burst);
+    if (check$payment_data(request, resource, facts, null)) denied = addVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    if (check$update_customers(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$update_customers);
+    if (check$update_customers(request, resource, facts, null)) allowed = addVerdict(allowed, entry$update_customers);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -678,29 +682,27 @@ const intents$issue: ReadonlySet<string> = new Set<string>(["answer_ticket"]);
 function decide$issue(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Refund") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$issue);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "answer_ticket");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$contractors_read_only);
-    if (check$refund_limit(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$refund_limit);
+      denied = addVerdict(denied, entry$contractors_read_only);
+    if (check$refund_limit(request, resource, facts, null)) denied = addVerdict(denied, entry$refund_limit);
     if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$refund_exceeds_order);
+      denied = addVerdict(denied, entry$refund_exceeds_order);
     if (check$large_share_without_ticket(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$large_share_without_ticket);
-    if (check$debtor_refund(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$debtor_refund);
-    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
-    if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$refund_four_eyes);
-    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
+      denied = addVerdict(denied, entry$large_share_without_ticket);
+    if (check$debtor_refund(request, resource, facts, null)) denied = addVerdict(denied, entry$debtor_refund);
+    if (check$request_rate(request, resource, facts, null)) denied = addVerdict(denied, entry$request_rate);
+    if (check$refund_four_eyes(request, resource, facts, null)) denied = addVerdict(denied, entry$refund_four_eyes);
+    if (check$payment_data(request, resource, facts, null)) denied = addVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    if (check$issue_refunds(request, resource, facts, null)) allowed = addEntryVerdict(allowed, entry$issue_refunds);
+    if (check$issue_refunds(request, resource, facts, null)) allowed = addVerdict(allowed, entry$issue_refunds);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -713,26 +715,23 @@ const intents$authorize: ReadonlySet<string> = new Set<string>(["approve_refunds
 function decide$authorize(request: Request, facts: Facts): Decision {
   const resource = request.resource;
   if (resource.type !== "Refund") return refusal(undeclaredAction(request.action, resource.type));
-  let denied: Verdicts | null = null;
+  let denied: Verdicts = null;
   try {
-    const refusedBy = intentScope(request, resource, intents$authorize);
-    if (refusedBy !== null) denied = addVerdict(denied, request.intent, refusedBy);
+    denied = intentScope(request, resource, request.intent === "approve_refunds");
   } catch (error) {
     return evaluationFailure(request.intent, error);
   }
-  let allowed: Verdicts | null = null;
+  let allowed: Verdicts = null;
   try {
     if (check$contractors_read_only(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$contractors_read_only);
+      denied = addVerdict(denied, entry$contractors_read_only);
     if (check$refund_exceeds_order(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$refund_exceeds_order);
-    if (check$request_rate(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$request_rate);
-    if (check$refund_four_eyes(request, resource, facts, null))
-      denied = addEntryVerdict(denied, entry$refund_four_eyes);
-    if (check$payment_data(request, resource, facts, null)) denied = addEntryVerdict(denied, entry$payment_data);
+      denied = addVerdict(denied, entry$refund_exceeds_order);
+    if (check$request_rate(request, resource, facts, null)) denied = addVerdict(denied, entry$request_rate);
+    if (check$refund_four_eyes(request, resource, facts, null)) denied = addVerdict(denied, entry$refund_four_eyes);
+    if (check$payment_data(request, resource, facts, null)) denied = addVerdict(denied, entry$payment_data);
     if (denied !== null) return denyDecision(denied);
-    if (check$authorize_refunds(request, resource, facts, null))
-      allowed = addEntryVerdict(allowed, entry$authorize_refunds);
+    if (check$authorize_refunds(request, resource, facts, null)) allowed = addVerdict(allowed, entry$authorize_refunds);
   } catch (error) {
     return ruleFailure(request, facts, error);
   }
@@ -745,25 +744,21 @@ function ruleFailure(request: Request, facts: Facts, error: unknown): Decision {
   return evaluationFailure(failingRule(entries, request, request.resource, facts) ?? request.action, error);
 }
 
-/** Each action's decision function: a lookup, not a chain of string comparisons. */
-const DECIDE_BY_ACTION: ReadonlyMap<string, (request: Request, facts: Facts) => Decision> = new Map<
-  string,
-  (request: Request, facts: Facts) => Decision
->([
-  ["read", decide$read],
-  ["update", decide$update],
-  ["issue", decide$issue],
-  ["authorize", decide$authorize],
-]);
-
 /** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
 export function decide(request: PolicyRequest, facts: Facts): Decision {
-  const decideAction = DECIDE_BY_ACTION.get(request.action);
-  if (decideAction === undefined) {
-    return refusal(undeclaredAction(request.action, request.resource.type));
-  }
   try {
-    return decideAction(request as unknown as Request, facts);
+    switch (request.action) {
+      case "read":
+        return decide$read(request as unknown as Request, facts);
+      case "update":
+        return decide$update(request as unknown as Request, facts);
+      case "issue":
+        return decide$issue(request as unknown as Request, facts);
+      case "authorize":
+        return decide$authorize(request as unknown as Request, facts);
+      default:
+        return refusal(undeclaredAction(request.action, request.resource.type));
+    }
   } catch (error) {
     return refusal(errorMessage(error));
   }
@@ -1008,10 +1003,10 @@ export function explain(
   const typed = request as unknown as Request;
   const trace: RuleTrace[] = [];
   if (row.intents !== null) {
-    let refusedBy: string | null = null;
+    let refusedBy: Verdict | null = null;
     let error: string | null = null;
     try {
-      refusedBy = intentScope(typed, typed.resource, row.intents);
+      refusedBy = intentScope(typed, typed.resource, row.intents.has(request.intent));
     } catch (thrown) {
       error = errorMessage(thrown);
     }
@@ -1021,7 +1016,7 @@ export function explain(
       applied: refusedBy !== null,
       conditions: [
         {
-          text: refusedBy ?? "the request is within the intent's actions and max",
+          text: refusedBy?.reason ?? "the request is within the intent's actions and max",
           value: error !== null ? "error" : refusedBy !== null,
         },
       ],
