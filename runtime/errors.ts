@@ -48,6 +48,7 @@ export type RedeemFailureReason =
   | "session_ended"
   | "session_suspended"
   | "principal_revoked"
+  | "invalid_expectation"
   | "store_unavailable";
 
 /** The message of an unknown thrown value, for reasons and audit entries. */

@@ -101,12 +101,15 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
   let grantId: string | null = null;
   const refuse = async (reason: RedeemFailureReason, message: string): Promise<RedeemResult> => {
     await context
-      .audit("refusal", { grant: grantId, reason, message, action: expected.action, resource: refOf(expected.resource) })
+      .audit("refusal", { grant: grantId, reason, message, action: String(expected?.action), resource: refOf(expected?.resource) })
       .catch(() => undefined);
     return { ok: false, reason, message };
   };
   try {
     await context.ready;
+    if (!validExpectation(expected)) {
+      return await refuse("invalid_expectation", "the expectation must name an `action` and a `resource` with `type` and `id`");
+    }
     const now = context.clock.now();
     const verified = await verifyGrantToken(token, {
       keys: context.verificationKeys(),
@@ -141,6 +144,15 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
   }
 }
 
-function refOf(entity: EntityRef): EntityRef {
+/** True when a service's expectation has the shape redeem compares (it is untyped at runtime). */
+function validExpectation(expected: RedeemExpectation | null | undefined): boolean {
+  if (typeof expected !== "object" || expected === null || typeof expected.action !== "string") return false;
+  const resource: unknown = expected.resource;
+  if (typeof resource !== "object" || resource === null) return false;
+  const { type, id } = resource as Record<string, unknown>;
+  return typeof type === "string" && typeof id === "string" && (expected.audience === undefined || typeof expected.audience === "string");
+}
+
+function refOf(entity: EntityRef | undefined): EntityRef {
   return { type: String(entity?.type), id: String(entity?.id) };
 }

@@ -91,8 +91,31 @@ export interface TokenExpectations {
 
 class UnknownKeyError extends Error {}
 
-/** Verifies signature, type, issuer, audience and validity times, and the claims' shape. */
+/** The longest token `verifyGrantToken` reads: grant tokens are well under 2 KiB, so a longer one is refused unparsed. */
+export const MAX_TOKEN_LENGTH = 8192;
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Why `token` is not one canonical compact JWS, or null. jose decodes base64url leniently
+ * (whitespace, `=` padding and set trailing bits are accepted), so without this check one
+ * grant would have many token strings that all verify.
+ */
+function nonCanonical(token: unknown): string | null {
+  if (typeof token !== "string") return "the token is not a string";
+  if (token.length > MAX_TOKEN_LENGTH) return `the token is longer than ${MAX_TOKEN_LENGTH} characters`;
+  if (!COMPACT_JWS.test(token)) return "the token is not three base64url segments separated by `.`";
+  // INVARIANT: header and payload are signed as text, so only the signature segment can vary
+  // without breaking the signature; it must be the one canonical encoding of its bytes.
+  const signature = token.slice(token.lastIndexOf(".") + 1);
+  if (Buffer.from(signature, "base64url").toString("base64url") !== signature) return "the token's signature is not canonical base64url";
+  return null;
+}
+
+/** Verifies the token's form, signature, type, issuer, audience and validity times, and the claims' shape. */
 export async function verifyGrantToken(token: string, expected: TokenExpectations): Promise<TokenVerification> {
+  const formProblem = nonCanonical(token);
+  if (formProblem !== null) return { ok: false, reason: "malformed", message: formProblem };
   let payload: JWTPayload;
   try {
     const verified = await jwtVerify(
