@@ -16,6 +16,7 @@ import { AgpRuntimeError } from "./errors.js";
 import { PolicyFacts, rebuildIndexes } from "./facts.js";
 import type { RedeemExpectation, RedeemResult } from "./grants.js";
 import { redeemToken } from "./grants.js";
+import { guardStore } from "./guarded-store.js";
 import { Gate, KeyedMutex } from "./locks.js";
 import type { ReviewQueue } from "./reviews.js";
 import { reviewQueueOf } from "./reviews.js";
@@ -47,15 +48,25 @@ export interface RuntimeOptions {
   readonly issuer?: string;
   /** How far token times may be off the clock, in seconds (5). */
   readonly clockSkewSeconds?: number;
+  /**
+   * How long one store call may take, in real milliseconds (5,000). A call that takes longer
+   * fails with `store_unavailable`: the request denies, the redeem refuses, an operator call
+   * rejects, instead of waiting on a stalled store forever.
+   */
+  readonly storeTimeoutMs?: number;
 }
 
 export type { RevokeTarget, RevocationResult } from "./revocations.js";
 
+/** The default of {@link RuntimeOptions.storeTimeoutMs}. */
+export const DEFAULT_STORE_TIMEOUT_MS = 5_000;
+
 /** A running policy: see the module comment and DESIGN.md "Runtime, in one picture". */
 export interface Runtime {
+  /** The store as given; the runtime itself calls it through a time bound (see {@link RuntimeOptions.storeTimeoutMs}). */
   readonly store: Store;
   readonly clock: Clock;
-  /** Resolves when the runtime is ready (key generated, indexes built); rejects if it cannot start. */
+  /** Resolves when the runtime is ready (key generated, indexes built); rejects if it cannot start now (a later call tries again). */
   ready(): Promise<void>;
   /** The policy currently deciding. */
   policy(): PolicyModule;
@@ -67,7 +78,11 @@ export interface Runtime {
   session(id: string): Promise<Session | undefined>;
   /** Checks a token before acting and records its use; never throws. */
   redeem(token: string, expected: RedeemExpectation): Promise<RedeemResult>;
-  /** Takes back grants at once; revoking a principal also ends its sessions and refuses new ones. */
+  /**
+   * Takes back grants at once; revoking a principal also ends its sessions and refuses new ones.
+   * Rejects with {@link AgpRuntimeError} `store_unavailable` when the store fails: the revocation
+   * may then be partial, and must be retried.
+   */
   revoke(target: RevokeTarget, options?: { readonly by?: string }): Promise<RevocationResult>;
   /** The public keys tokens are verified with, as a JWKS. */
   jwks(): Promise<{ readonly keys: readonly JWK[] }>;
@@ -78,10 +93,13 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Builds a runtime around a compiled policy module. */
+/** Builds a runtime around a compiled policy module; see {@link RuntimeOptions}. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   checkModule(options.policy);
-  const store = options.store ?? memoryStore();
+  const given = options.store ?? memoryStore();
+  // INVARIANT: the runtime only calls the store through the guard, so that no store failure
+  // or stall escapes as an untyped error or an endless wait.
+  const store = guardStore(given, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
   const clock = options.clock ?? systemClock;
   let current: LoadedPolicy = { module: options.policy, facts: new PolicyFacts(options.policy) };
   let signer: Signer | null = null;
@@ -90,12 +108,25 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const audit: RuntimeContext["audit"] = async (type, data) => {
     await store.appendAudit({ at: clock.now(), type, data });
   };
-  const ready = (async () => {
-    signer = await (options.signer ?? generateSigner());
+  const signing = Promise.resolve(options.signer ?? generateSigner());
+  signing.catch(() => undefined);
+  const start = async () => {
+    signer = await signing;
     await gate.exclusive(() => rebuildIndexes(store, current.facts));
     await audit("policy_loaded", { policy: current.module.policyName, sourceHash: current.module.sourceHash });
-  })();
-  ready.catch(() => undefined);
+  };
+  // A start that failed (the store was down) is retried by the next call that waits for it.
+  let starting: Promise<void> | null = null;
+  const ready = (): Promise<void> => {
+    if (starting) return starting;
+    const attempt = start();
+    starting = attempt;
+    attempt.catch(() => {
+      if (starting === attempt) starting = null;
+    });
+    return attempt;
+  };
+  void ready();
 
   const context: RuntimeContext = {
     store,
@@ -103,7 +134,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     issuer: options.issuer ?? "agp",
     audience: options.defaultAudience ?? "agp",
     skewSeconds: options.clockSkewSeconds ?? 5,
-    ready,
+    get ready() {
+      return ready();
+    },
     gate,
     resourceLocks: new KeyedMutex(),
     policy: () => current,
@@ -116,16 +149,16 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   };
 
   return {
-    store,
+    store: given,
     clock,
-    ready: () => ready,
+    ready,
     policy: () => current.module,
     reviews: reviewQueueOf(context),
     audit: auditLogOf(store),
 
     async load(module) {
       checkModule(module);
-      await ready;
+      await ready();
       const facts = new PolicyFacts(module);
       await gate.exclusive(async () => {
         await rebuildIndexes(store, facts);
@@ -135,7 +168,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
 
     async openSession({ principal, intent }) {
-      await ready;
+      await ready();
       const { module } = current;
       if (!Object.hasOwn(module.intents, intent)) {
         const declared = Object.keys(module.intents).map((name) => `\`${name}\``).join(", ");
@@ -165,7 +198,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
 
     async session(id) {
-      await ready;
+      await ready();
       const record = await store.getSession(id);
       if (!record) return undefined;
       const [type = "", ...rest] = record.principalKey.split(":");
@@ -175,17 +208,17 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     redeem: (token, expected) => redeemToken(context, token, expected),
 
     async revoke(target, revokeOptions = {}) {
-      await ready;
+      await ready();
       return revokeTarget(context, target, revokeOptions.by ?? "operator");
     },
 
     async jwks() {
-      await ready;
+      await ready();
       return { keys: context.verificationKeys().map((key) => key.publicJwk) };
     },
 
     async grants(filter = {}) {
-      await ready;
+      await ready();
       return store.listGrants(filter);
     },
 

@@ -1,0 +1,102 @@
+/**
+ * The store as the runtime calls it: every call bounded in time and every failure typed. A
+ * store that throws, rejects or stalls (a lost connection, a locked file, a full disk) turns
+ * into an {@link AgpRuntimeError} `store_unavailable` that names the store and the call, so
+ * requests deny and redeems refuse with that reason instead of waiting forever, and operator
+ * calls reject instead of pretending success. The runtime recovers by itself: each call goes
+ * to the store anew.
+ */
+import { AgpRuntimeError, messageOf } from "./errors.js";
+import type { Store } from "./stores/store.js";
+
+/** The store methods the guard wraps: every method of {@link Store} but `kind`. */
+export const STORE_METHODS = [
+  "saveSession",
+  "getSession",
+  "sessionsOfPrincipal",
+  "readFacts",
+  "commitGrant",
+  "addIndexEntries",
+  "readEvents",
+  "getGrant",
+  "listGrants",
+  "revokeGrant",
+  "revokeSessionGrants",
+  "revokePrincipal",
+  "isPrincipalRevoked",
+  "redeemContext",
+  "recordUse",
+  "saveReview",
+  "getReview",
+  "pendingReviews",
+  "appendAudit",
+  "readAudit",
+  "auditTail",
+  "auditHead",
+  "getMarker",
+  "setMarker",
+  "close",
+] as const satisfies readonly Exclude<keyof Store, "kind">[];
+
+/** The name of a {@link Store} method. */
+export type StoreMethod = (typeof STORE_METHODS)[number];
+
+interface PendingCall {
+  readonly method: StoreMethod;
+  readonly startedAt: number;
+  readonly fail: (error: AgpRuntimeError) => void;
+}
+
+/**
+ * Wraps `store` so that each call settles within `timeoutMs` (a stalled call rejects with
+ * `store_unavailable`; whatever it does later is ignored) and each failure is typed. Methods
+ * are looked up on `store` at every call, so a store patched after wrapping is honoured.
+ */
+export function guardStore(store: Store, timeoutMs: number): Store {
+  const pending = new Set<PendingCall>();
+  // One watchdog for all calls in flight instead of a timer per call: a store call costs a
+  // Set insertion, not a setTimeout (about a microsecond each, several per request).
+  let watchdog: ReturnType<typeof setInterval> | null = null;
+  const tick = Math.max(1, Math.min(250, Math.floor(timeoutMs / 4)));
+  const checkStalls = () => {
+    const now = performance.now();
+    for (const call of pending) {
+      if (now - call.startedAt < timeoutMs) continue;
+      pending.delete(call);
+      call.fail(new AgpRuntimeError("store_unavailable", `the ${store.kind} store did not answer \`${call.method}\` within ${timeoutMs} ms`));
+    }
+    if (pending.size === 0 && watchdog !== null) {
+      clearInterval(watchdog);
+      watchdog = null;
+    }
+  };
+  const failure = (method: StoreMethod, error: unknown) =>
+    error instanceof AgpRuntimeError ? error : new AgpRuntimeError("store_unavailable", `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`);
+
+  const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const entry: PendingCall = { method, startedAt: performance.now(), fail: reject };
+      pending.add(entry);
+      if (watchdog === null) {
+        watchdog = setInterval(checkStalls, tick);
+        watchdog.unref();
+      }
+      const settle = (outcome: () => void) => {
+        // INVARIANT: a call the watchdog already failed is settled; its late outcome is dropped.
+        if (pending.delete(entry)) outcome();
+      };
+      try {
+        const result = (store[method] as (...parameters: unknown[]) => Promise<unknown>)(...args);
+        Promise.resolve(result).then(
+          (value) => settle(() => resolve(value)),
+          (error: unknown) => settle(() => reject(failure(method, error))),
+        );
+      } catch (error) {
+        settle(() => reject(failure(method, error)));
+      }
+    });
+
+  const guarded: Record<string, unknown> = { kind: store.kind };
+  for (const method of STORE_METHODS) guarded[method] = (...args: unknown[]) => call(method, args);
+  return guarded as unknown as Store;
+}
