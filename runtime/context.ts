@@ -2,7 +2,7 @@
  * What the parts of the runtime share: the store, the clock, the keys, the current policy
  * and the locks. Internal; the public API is in `index.ts`.
  */
-import type { PolicyModule } from "../stdlib/contract.js";
+import type { MonitorConsequence, PolicyModule } from "../stdlib/contract.js";
 import type { Clock } from "./clock.js";
 import type { PolicyFacts } from "./facts.js";
 import type { Gate, KeyedMutex } from "./locks.js";
@@ -26,6 +26,11 @@ export interface RuntimeContext {
   readonly ready: Promise<void>;
   readonly gate: Gate;
   readonly resourceLocks: KeyedMutex;
+  /**
+   * Monitor consequences decided but not yet applied (the store failed), by session id. A
+   * session with owed consequences gets nothing until they are applied (see `monitors.ts`).
+   */
+  readonly owedConsequences: Map<string, readonly MonitorConsequence[]>;
   policy(): LoadedPolicy;
   signer(): Signer;
   verificationKeys(): readonly Signer[];

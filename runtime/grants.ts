@@ -11,6 +11,7 @@ import type { RedeemFailureReason } from "./errors.js";
 import { messageOf } from "./errors.js";
 import type { GrantRecord, SessionRecord } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
+import { settleConsequences } from "./monitors.js";
 import { signGrantToken, verifyGrantToken } from "./tokens.js";
 
 /** What an allowed request returns: the token to present and what it is good for. */
@@ -127,7 +128,11 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
     if (claims.resource.type !== expected.resource.type || claims.resource.id !== expected.resource.id) {
       return await refuse("wrong_resource", `the grant is for \`${entityKey(claims.resource)}\`, not \`${entityKey(refOf(expected.resource))}\``);
     }
-    const { grant, session, principalRevoked } = await context.store.redeemContext(claims.jti);
+    let { grant, session, principalRevoked } = await context.store.redeemContext(claims.jti);
+    if (session && context.owedConsequences.has(session.id)) {
+      await settleConsequences(context, session);
+      ({ grant, session, principalRevoked } = await context.store.redeemContext(claims.jti));
+    }
     if (!grant) return await refuse("unknown_grant", `no grant \`${claims.jti}\``);
     if (grant.revokedAt !== null) return await refuse("grant_revoked", `grant \`${grant.id}\` was revoked by ${grant.revokedBy ?? "an operator"}`);
     if (principalRevoked) return await refuse("principal_revoked", `principal \`${entityKey(grant.principal)}\` was revoked`);

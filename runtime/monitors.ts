@@ -76,6 +76,27 @@ export async function applyConsequences(
   return { session: updated, revokedGrants, review };
 }
 
+/**
+ * Records that `consequences` are owed by `session` before anything can fail: if applying
+ * them fails (the store is down), the next request or redeem of the session applies them
+ * first, and is refused while it cannot. A monitor that fired is never forgotten.
+ */
+export function oweConsequences(context: RuntimeContext, session: string, consequences: readonly MonitorConsequence[]): void {
+  context.owedConsequences.set(session, [...(context.owedConsequences.get(session) ?? []), ...consequences]);
+}
+
+/** Applies the consequences `session` owes, if any, and returns the session as it is afterwards; throws while the store fails. */
+export async function settleConsequences(context: RuntimeContext, session: SessionRecord): Promise<SessionRecord> {
+  const owed = context.owedConsequences.get(session.id);
+  if (!owed) return session;
+  const applied = await applyConsequences(context, session, owed);
+  // INVARIANT: only the consequences applied are cleared; ones owed meanwhile stay owed.
+  const now = context.owedConsequences.get(session.id) ?? [];
+  if (now.length === owed.length) context.owedConsequences.delete(session.id);
+  else context.owedConsequences.set(session.id, now.slice(owed.length));
+  return applied.session;
+}
+
 /** The state after a downgrade: the allowed actions only ever narrow. */
 function downgraded(state: SessionState, actions: readonly string[]): SessionState {
   const narrow = (current: ResumableState): ResumableState =>

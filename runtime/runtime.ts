@@ -139,6 +139,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     gate,
     resourceLocks: new KeyedMutex(),
+    owedConsequences: new Map(),
     policy: () => current,
     signer: () => {
       if (!signer) throw new Error("the runtime is not ready");

@@ -10,7 +10,7 @@ import type { LoadedPolicy, RuntimeContext } from "./context.js";
 import { messageOf } from "./errors.js";
 import type { Grant } from "./grants.js";
 import { newGrantRecord, signGrant } from "./grants.js";
-import { applyConsequences } from "./monitors.js";
+import { oweConsequences, settleConsequences } from "./monitors.js";
 import type { GrantRecord, SessionRecord, SessionState } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
 import { validationMessage } from "../stdlib/schemas.js";
@@ -75,8 +75,9 @@ export class Session {
 
   private async decideRequest(input: RequestInput): Promise<RequestOutcome> {
     const { context } = this;
-    const session = await context.store.getSession(this.id);
-    if (!session) return denied(`unknown session \`${this.id}\``);
+    const stored = await context.store.getSession(this.id);
+    if (!stored) return denied(`unknown session \`${this.id}\``);
+    const session = context.owedConsequences.size === 0 ? stored : await settleConsequences(context, stored);
     const refusal = stateRefusal(session.state);
     if (refusal !== null) return this.recordDenial(input, denied(refusal));
     return context.gate.shared(async () => {
@@ -93,8 +94,9 @@ export class Session {
       const { decision, grant, signing } = await context.resourceLocks.run(entityKey(request.resource), () =>
         this.decideAndRecord(policy, session, request, json, audience),
       );
+      if (decision.consequences.length > 0) oweConsequences(context, session.id, decision.consequences);
       await context.audit("decision", decisionEntry(session, request, decision, grant?.id ?? null, policy.module.sourceHash));
-      if (decision.consequences.length > 0) await applyConsequences(context, session, decision.consequences);
+      if (decision.consequences.length > 0) await settleConsequences(context, session);
       if (!grant || !signing) return { allowed: false, decision, grant: null };
       await context.audit("grant", {
         grant: grant.id,

@@ -286,6 +286,60 @@ describe.each(stores)("a faulty %s store", (_name, makeStore) => {
   });
 });
 
+describe("monitor consequences during a fault", () => {
+  it.each(["revokeSessionGrants", "saveReview", "saveSession", "appendAudit"])(
+    "are applied once the store is back when `%s` failed as the monitor fired",
+    async (method) => {
+      const faulty = faultyStore(memoryStore());
+      const rt = createRuntime({
+        policy: expensesModule(),
+        store: faulty.store,
+        clock: virtualClock(),
+        storeTimeoutMs: STORE_TIMEOUT_MS,
+      });
+      const session = await rt.openSession({
+        principal: agentOf("a1", alice),
+        intent: "summarize",
+      });
+      const internal = freshReport();
+      const read = await session.request({
+        action: "read",
+        resource: internal,
+        env: officeHours,
+        entities,
+      });
+      expect(read.allowed).toBe(true);
+      faulty.inject(method, "throw");
+      const fired = await session.request({
+        action: "read",
+        resource: reportOf("secret", alice, "secret"),
+        env: officeHours,
+        entities,
+      });
+      expect(fired.allowed).toBe(false);
+      faulty.heal();
+      expect(
+        await rt.redeem(read.grant!.token, {
+          action: "read",
+          resource: internal,
+        }),
+      ).toMatchObject({ ok: false });
+      const again = await session.request({
+        action: "read",
+        resource: freshReport(),
+        env: officeHours,
+        entities,
+      });
+      expect(again.allowed).toBe(false);
+      expect(await session.state()).toMatchObject({ status: "suspended" });
+      expect(
+        (await rt.reviews.pending()).map((review) => review.session),
+      ).toContain(session.id);
+      expect(await rt.audit.verify()).toMatchObject({ ok: true });
+    },
+  );
+});
+
 describe("a stalled store", () => {
   it.runIf(fuzzing)(
     "bounds the wait by the default timeout when none is given",
