@@ -63,7 +63,12 @@ export function guardStore(store: Store, timeoutMs: number): Store {
     for (const call of pending) {
       if (now - call.startedAt < timeoutMs) continue;
       pending.delete(call);
-      call.fail(new AgpRuntimeError("store_unavailable", `the ${store.kind} store did not answer \`${call.method}\` within ${timeoutMs} ms`));
+      call.fail(
+        new AgpRuntimeError(
+          "store_unavailable",
+          `the ${store.kind} store did not answer \`${call.method}\` within ${timeoutMs} ms`,
+        ),
+      );
     }
     if (pending.size === 0 && watchdog !== null) {
       clearInterval(watchdog);
@@ -71,11 +76,20 @@ export function guardStore(store: Store, timeoutMs: number): Store {
     }
   };
   const failure = (method: StoreMethod, error: unknown) =>
-    error instanceof AgpRuntimeError ? error : new AgpRuntimeError("store_unavailable", `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`);
+    error instanceof AgpRuntimeError
+      ? error
+      : new AgpRuntimeError(
+          "store_unavailable",
+          `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`,
+        );
 
   const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      const entry: PendingCall = { method, startedAt: performance.now(), fail: reject };
+      const entry: PendingCall = {
+        method,
+        startedAt: performance.now(),
+        fail: reject,
+      };
       pending.add(entry);
       if (watchdog === null) {
         watchdog = setInterval(checkStalls, tick);
@@ -86,7 +100,9 @@ export function guardStore(store: Store, timeoutMs: number): Store {
         if (pending.delete(entry)) outcome();
       };
       try {
-        const result = (store[method] as (...parameters: unknown[]) => Promise<unknown>)(...args);
+        const result = (
+          store[method] as (...parameters: unknown[]) => Promise<unknown>
+        )(...args);
         Promise.resolve(result).then(
           (value) => settle(() => resolve(value)),
           (error: unknown) => settle(() => reject(failure(method, error))),
@@ -97,6 +113,7 @@ export function guardStore(store: Store, timeoutMs: number): Store {
     });
 
   const guarded: Record<string, unknown> = { kind: store.kind };
-  for (const method of STORE_METHODS) guarded[method] = (...args: unknown[]) => call(method, args);
+  for (const method of STORE_METHODS)
+    guarded[method] = (...args: unknown[]) => call(method, args);
   return guarded as unknown as Store;
 }

@@ -213,14 +213,12 @@ function headerMutations(keys: MutationKeys): fc.Arbitrary<Mutation> {
       .map(([alg, secret, bytes]) =>
         hmacSigned(`${alg} keyed with the ${secret}`, bytes, alg),
       ),
-    fc
-      .oneof(fc.string({ maxLength: 40 }), jsonValue)
-      .map((kid) =>
-        withHeader(`kid ${JSON.stringify(kid)}`, (header) => ({
-          ...header,
-          kid,
-        })),
-      ),
+    fc.oneof(fc.string({ maxLength: 40 }), jsonValue).map((kid) =>
+      withHeader(`kid ${JSON.stringify(kid)}`, (header) => ({
+        ...header,
+        kid,
+      })),
+    ),
     fc
       .constantFrom("JWT", "jwt", "at+jwt", "agp-grant+JWT", "", null)
       .map((typ) =>
