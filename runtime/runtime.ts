@@ -194,6 +194,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         revoked: false,
       };
       await store.saveSession(record);
+      // INVARIANT: a revocation that listed the principal's sessions before this one was saved
+      // had already marked the principal revoked, so this second look sees it.
+      if (await store.isPrincipalRevoked(record.principalKey)) {
+        await store.saveSession({ ...record, state: { status: "ended", reason: "principal revoked while the session opened" } });
+        throw new AgpRuntimeError("principal_revoked", `principal \`${record.principalKey}\` was revoked`);
+      }
       await audit("session_opened", { session: record.id, principal: ref, onBehalfOf: record.onBehalfOf, intent });
       return new Session(context, record.id, ref, intent);
     },

@@ -260,3 +260,34 @@ describe("two processes sharing one SQLite file", () => {
     },
   );
 });
+
+describe("a principal revoked while one of its sessions opens", () => {
+  it("never leaves a live session behind, whichever way the two interleave", async () => {
+    const store = memoryStore();
+    const rt = createRuntime({
+      policy: expensesModule(),
+      store,
+      clock: virtualClock(),
+    });
+    await rt.ready();
+    // The revocation runs entirely between the session's revocation check and its save.
+    const isPrincipalRevoked = store.isPrincipalRevoked.bind(store);
+    let revoking: Promise<unknown> | null = null;
+    store.isPrincipalRevoked = async (principal) => {
+      const revoked = await isPrincipalRevoked(principal);
+      if (!revoking) {
+        revoking = rt.revoke({ principal });
+        await revoking;
+      }
+      return revoked;
+    };
+    await expect(
+      rt.openSession({
+        principal: agentOf("late", alice),
+        intent: "file_expenses",
+      }),
+    ).rejects.toMatchObject({ code: "principal_revoked" });
+    const sessions = await store.sessionsOfPrincipal("Assistant:late");
+    expect(sessions.map((session) => session.state.status)).toEqual(["ended"]);
+  });
+});
