@@ -43,25 +43,29 @@ export type StoreMethod = (typeof STORE_METHODS)[number];
 
 interface PendingCall {
   readonly method: StoreMethod;
+  /** The watchdog tick the call started in. */
   readonly startedAt: number;
   readonly fail: (error: AgpRuntimeError) => void;
 }
 
 /**
- * Wraps `store` so that each call settles within `timeoutMs` (a stalled call rejects with
+ * Wraps `store` so that each call settles within about `timeoutMs` (a stalled call rejects with
  * `store_unavailable`; whatever it does later is ignored) and each failure is typed. Methods
  * are looked up on `store` at every call, so a store patched after wrapping is honoured.
  */
 export function guardStore(store: Store, timeoutMs: number): Store {
   const pending = new Set<PendingCall>();
-  // One watchdog for all calls in flight instead of a timer per call: a store call costs a
-  // Set insertion, not a setTimeout (about a microsecond each, several per request).
+  // One watchdog for all calls in flight instead of a timer per call, counting ticks instead
+  // of reading the time: a store call costs a Set insertion (several calls per request).
   let watchdog: ReturnType<typeof setInterval> | null = null;
-  const tick = Math.max(1, Math.min(250, Math.floor(timeoutMs / 4)));
+  const tickMs = Math.max(1, Math.min(250, Math.floor(timeoutMs / 8)));
+  const ticksToStall = Math.ceil(timeoutMs / tickMs);
+  let ticks = 0;
   const checkStalls = () => {
-    const now = performance.now();
+    ticks++;
     for (const call of pending) {
-      if (now - call.startedAt < timeoutMs) continue;
+      // INVARIANT: the Set iterates in insertion order, so the oldest calls come first.
+      if (ticks - call.startedAt < ticksToStall) break;
       pending.delete(call);
       call.fail(
         new AgpRuntimeError(
@@ -83,37 +87,46 @@ export function guardStore(store: Store, timeoutMs: number): Store {
           `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`,
         );
 
-  const call = (method: StoreMethod, args: unknown[]): Promise<unknown> =>
+  // Every store method takes at most three arguments; passing them by name avoids a rest array.
+  const call = (
+    method: StoreMethod,
+    a: unknown,
+    b: unknown,
+    c: unknown,
+  ): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      const entry: PendingCall = {
-        method,
-        startedAt: performance.now(),
-        fail: reject,
-      };
-      pending.add(entry);
       if (watchdog === null) {
-        watchdog = setInterval(checkStalls, tick);
+        ticks = 0;
+        watchdog = setInterval(checkStalls, tickMs);
         watchdog.unref();
       }
-      const settle = (outcome: () => void) => {
-        // INVARIANT: a call the watchdog already failed is settled; its late outcome is dropped.
-        if (pending.delete(entry)) outcome();
-      };
+      const entry: PendingCall = { method, startedAt: ticks, fail: reject };
+      pending.add(entry);
       try {
         const result = (
-          store[method] as (...parameters: unknown[]) => Promise<unknown>
-        )(...args);
+          store[method] as (
+            a: unknown,
+            b: unknown,
+            c: unknown,
+          ) => Promise<unknown>
+        )(a, b, c);
         Promise.resolve(result).then(
-          (value) => settle(() => resolve(value)),
-          (error: unknown) => settle(() => reject(failure(method, error))),
+          (value) => {
+            // INVARIANT: a call the watchdog already failed is settled; its late outcome is dropped.
+            if (pending.delete(entry)) resolve(value);
+          },
+          (error: unknown) => {
+            if (pending.delete(entry)) reject(failure(method, error));
+          },
         );
       } catch (error) {
-        settle(() => reject(failure(method, error)));
+        if (pending.delete(entry)) reject(failure(method, error));
       }
     });
 
   const guarded: Record<string, unknown> = { kind: store.kind };
   for (const method of STORE_METHODS)
-    guarded[method] = (...args: unknown[]) => call(method, args);
+    guarded[method] = (a: unknown, b: unknown, c: unknown) =>
+      call(method, a, b, c);
   return guarded as unknown as Store;
 }
