@@ -101,9 +101,11 @@ export type RedeemResult =
 export async function redeemToken(context: RuntimeContext, token: string, expected: RedeemExpectation): Promise<RedeemResult> {
   let grantId: string | null = null;
   const refuse = async (reason: RedeemFailureReason, message: string): Promise<RedeemResult> => {
-    await context
-      .audit("refusal", { grant: grantId, reason, message, action: String(expected?.action), resource: refOf(expected?.resource) })
-      .catch(() => undefined);
+    try {
+      await context.audit("refusal", { grant: grantId, reason, message, action: String(expected?.action), resource: refOf(expected?.resource) });
+    } catch {
+      // The refusal stands even when it cannot be recorded (the store is down, the expectation hostile).
+    }
     return { ok: false, reason, message };
   };
   try {

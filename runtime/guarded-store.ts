@@ -88,12 +88,7 @@ export function guardStore(store: Store, timeoutMs: number): Store {
         );
 
   // Every store method takes at most three arguments; passing them by name avoids a rest array.
-  const call = (
-    method: StoreMethod,
-    a: unknown,
-    b: unknown,
-    c: unknown,
-  ): Promise<unknown> =>
+  const call = (method: StoreMethod, a: unknown, b: unknown, c: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       if (watchdog === null) {
         ticks = 0;
@@ -103,13 +98,7 @@ export function guardStore(store: Store, timeoutMs: number): Store {
       const entry: PendingCall = { method, startedAt: ticks, fail: reject };
       pending.add(entry);
       try {
-        const result = (
-          store[method] as (
-            a: unknown,
-            b: unknown,
-            c: unknown,
-          ) => Promise<unknown>
-        )(a, b, c);
+        const result = (store[method] as (a: unknown, b: unknown, c: unknown) => Promise<unknown>)(a, b, c);
         Promise.resolve(result).then(
           (value) => {
             // INVARIANT: a call the watchdog already failed is settled; its late outcome is dropped.
@@ -125,8 +114,6 @@ export function guardStore(store: Store, timeoutMs: number): Store {
     });
 
   const guarded: Record<string, unknown> = { kind: store.kind };
-  for (const method of STORE_METHODS)
-    guarded[method] = (a: unknown, b: unknown, c: unknown) =>
-      call(method, a, b, c);
+  for (const method of STORE_METHODS) guarded[method] = (a: unknown, b: unknown, c: unknown) => call(method, a, b, c);
   return guarded as unknown as Store;
 }

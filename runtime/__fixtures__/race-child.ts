@@ -12,10 +12,8 @@ import { sqliteStore } from "../stores/sqlite.js";
 import { agentOf, alice, entities, officeHours, reportOf } from "./people.js";
 import { expensesModule } from "./expenses.js";
 
-const [path, reportList = "", perReport = "100", name = "child"] =
-  process.argv.slice(2);
-if (!path)
-  throw new Error("usage: race-child.ts STORE REPORTS PER_REPORT NAME");
+const [path, reportList = "", perReport = "100", name = "child"] = process.argv.slice(2);
+if (!path) throw new Error("usage: race-child.ts STORE REPORTS PER_REPORT NAME");
 const rt = createRuntime({
   policy: expensesModule(),
   store: sqliteStore(path),
@@ -42,20 +40,16 @@ await Promise.all(
     const outcomes = await Promise.all(
       Array.from({ length: count }, (_, i) => {
         const session = sessions[(i * 7) % sessions.length]!;
-        const action =
-          session.intent === "file_expenses" ? "submit" : "approve";
+        const action = session.intent === "file_expenses" ? "submit" : "approve";
         return session
           .request({ action, resource: report, env: officeHours, entities })
           .then((outcome) => ({ action, allowed: outcome.allowed }));
       }),
     );
     const granted = (action: string) =>
-      outcomes.filter((outcome) => outcome.allowed && outcome.action === action)
-        .length;
+      outcomes.filter((outcome) => outcome.allowed && outcome.action === action).length;
     const denied = outcomes.filter((outcome) => !outcome.allowed).length;
-    process.stdout.write(
-      `granted ${id} ${granted("submit")} ${granted("approve")} ${denied}\n`,
-    );
+    process.stdout.write(`granted ${id} ${granted("submit")} ${granted("approve")} ${denied}\n`);
   }),
 );
 await rt.close();

@@ -15,8 +15,7 @@ import { expensesModule } from "./expenses.js";
 import { agentOf, alice, entities, officeHours, reportOf } from "./people.js";
 
 const [path, synchronous, mode] = process.argv.slice(2);
-if (!path)
-  throw new Error("usage: sigkill-child.ts STORE [normal|full] [--wait]");
+if (!path) throw new Error("usage: sigkill-child.ts STORE [normal|full] [--wait]");
 const say = (line: string) => process.stdout.write(`${line}\n`);
 if (mode === "--wait") {
   say("loaded");
@@ -44,8 +43,7 @@ for (let round = 0; ; round++) {
       env: officeHours,
       entities,
     });
-    if (!outcome.grant)
-      throw new Error(`not granted: ${outcome.decision.reasons.join("; ")}`);
+    if (!outcome.grant) throw new Error(`not granted: ${outcome.decision.reasons.join("; ")}`);
     say(`grant ${outcome.grant.id}`);
     if (i % 2 === 1) {
       await rt.revoke({ grant: outcome.grant.id }, { by: "sigkill-test" });

@@ -6,13 +6,7 @@
  * (the crash test starts twenty).
  */
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -20,10 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const compilerVersion = JSON.parse(
-  readFileSync(
-    createRequire(import.meta.url).resolve("typescript/package.json"),
-    "utf8",
-  ),
+  readFileSync(createRequire(import.meta.url).resolve("typescript/package.json"), "utf8"),
 ).version;
 const cacheDirectory = path.join(tmpdir(), "agp-ts-loader-cache");
 const compilerOptions = {
@@ -53,9 +44,7 @@ export async function load(url, context, nextLoad) {
   const fileName = fileURLToPath(url);
   const text = await readFile(fileName, "utf8");
   const key = createHash("sha256")
-    .update(
-      `${compilerVersion}\0${JSON.stringify(compilerOptions)}\0${fileName}\0${text}`,
-    )
+    .update(`${compilerVersion}\0${JSON.stringify(compilerOptions)}\0${fileName}\0${text}`)
     .digest("hex");
   const cached = path.join(cacheDirectory, `${key}.js`);
   if (existsSync(cached))

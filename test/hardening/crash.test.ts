@@ -22,10 +22,7 @@ import { fuzzing, runs } from "./runs.js";
 
 const directory = mkdtempSync(path.join(tmpdir(), "agp-crash-"));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-const repositoryRoot = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../..",
-);
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
@@ -51,9 +48,7 @@ function prepareChild(file: string) {
     for (const wake of waiters) wake();
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    child.on("exit", (_code, signal) => resolve(signal)),
-  );
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)));
   const until = (done: () => boolean) =>
     new Promise<void>((resolve) => {
       const wake = () => {
@@ -77,8 +72,7 @@ function prepareChild(file: string) {
       await until(() => lines().length > count);
       child.kill("SIGKILL");
       const signal = await exited;
-      if (signal !== "SIGKILL")
-        throw new Error(`the child exited before it was killed:\n${stderr}`);
+      if (signal !== "SIGKILL") throw new Error(`the child exited before it was killed:\n${stderr}`);
       // A line is acknowledged only when complete: the last one may have been cut by the kill.
       return lines().slice(1);
     },
@@ -87,16 +81,11 @@ function prepareChild(file: string) {
 }
 
 /** Checks that every acknowledged line is in the store. */
-async function expectAcknowledged(
-  store: SqliteStore,
-  acknowledged: readonly string[],
-) {
+async function expectAcknowledged(store: SqliteStore, acknowledged: readonly string[]) {
   for (const line of acknowledged) {
     const [kind = "", id = ""] = line.split(" ");
-    if (kind === "grant")
-      expect(await store.getGrant(id), line).toMatchObject({ id });
-    else if (kind === "revoked-grant")
-      expect((await store.getGrant(id))?.revokedAt, line).not.toBeNull();
+    if (kind === "grant") expect(await store.getGrant(id), line).toMatchObject({ id });
+    else if (kind === "revoked-grant") expect((await store.getGrant(id))?.revokedAt, line).not.toBeNull();
     else if (kind === "revoked-session")
       expect(await store.getSession(id), line).toMatchObject({
         revoked: true,
@@ -125,14 +114,10 @@ describe("SIGKILL against a process writing to one SQLite file", () => {
     { timeout: fuzzing ? 600_000 : 60_000 },
     async () => {
       const file = path.join(directory, "crash.db");
-      const nextCount = lineCounts(
-        Number(process.env.AGP_FUZZ_SEED ?? 20_260_105),
-      );
+      const nextCount = lineCounts(Number(process.env.AGP_FUZZ_SEED ?? 20_260_105));
       const acknowledged: string[] = [];
       // Children load their code ahead, a few at a time, while earlier rounds run.
-      const ahead = Array.from({ length: Math.min(PIPELINE, rounds) }, () =>
-        prepareChild(file),
-      );
+      const ahead = Array.from({ length: Math.min(PIPELINE, rounds) }, () => prepareChild(file));
       let auditEntries = 0;
       try {
         for (let round = 0; round < rounds; round++) {
@@ -146,21 +131,15 @@ describe("SIGKILL against a process writing to one SQLite file", () => {
           await expectAcknowledged(store, acknowledged);
           const verified = await verifyAudit(store);
           expect(verified, `round ${round}`).toMatchObject({ ok: true });
-          expect(verified.entries, `round ${round}`).toBeGreaterThan(
-            auditEntries,
-          );
+          expect(verified.entries, `round ${round}`).toBeGreaterThan(auditEntries);
           auditEntries = verified.entries;
           await store.close();
         }
       } finally {
         for (const child of ahead) child.kill();
       }
-      expect(
-        acknowledged.filter((line) => line.startsWith("revoked-grant")).length,
-      ).toBeGreaterThan(rounds / 2);
-      expect(
-        acknowledged.some((line) => line.startsWith("revoked-session")),
-      ).toBe(true);
+      expect(acknowledged.filter((line) => line.startsWith("revoked-grant")).length).toBeGreaterThan(rounds / 2);
+      expect(acknowledged.some((line) => line.startsWith("revoked-session"))).toBe(true);
 
       const rt = createRuntime({
         policy: expensesModule(),
@@ -168,12 +147,8 @@ describe("SIGKILL against a process writing to one SQLite file", () => {
       });
       expect(await rt.audit.verify()).toMatchObject({ ok: true });
       // The store may hold more than was acknowledged (a commit whose answer the kill cut off), never less.
-      const acknowledgedGrants = acknowledged.filter((line) =>
-        line.startsWith("grant "),
-      );
-      expect((await rt.grants()).length).toBeGreaterThanOrEqual(
-        acknowledgedGrants.length,
-      );
+      const acknowledgedGrants = acknowledged.filter((line) => line.startsWith("grant "));
+      expect((await rt.grants()).length).toBeGreaterThanOrEqual(acknowledgedGrants.length);
       await rt.close();
     },
   );

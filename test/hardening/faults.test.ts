@@ -10,13 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { expensesModule } from "../../runtime/__fixtures__/expenses.js";
-import {
-  agentOf,
-  alice,
-  entities,
-  officeHours,
-  reportOf,
-} from "../../runtime/__fixtures__/people.js";
+import { agentOf, alice, entities, officeHours, reportOf } from "../../runtime/__fixtures__/people.js";
 import { virtualClock } from "../../runtime/clock.js";
 import { AgpRuntimeError } from "../../runtime/errors.js";
 import { STORE_METHODS } from "../../runtime/guarded-store.js";
@@ -122,9 +116,7 @@ async function underFault(
   if (requestHit) {
     expect(outcome.allowed, label).toBe(false);
     expect(outcome.grant, label).toBeNull();
-    expect(outcome.decision.reasons.join(" "), label).toMatch(
-      /store (failed|did not answer)/,
-    );
+    expect(outcome.decision.reasons.join(" "), label).toMatch(/store (failed|did not answer)/);
   }
   if (redeemHit)
     expect(redeemed, label).toMatchObject({
@@ -138,93 +130,70 @@ async function underFault(
 }
 
 describe.each(stores)("a faulty %s store", (_name, makeStore) => {
-  it.each(FAULT_KINDS)(
-    "fails closed on a %s in any one method, and recovers at once",
-    async (kind) => {
-      const { faulty, rt, session } = await setUp(makeStore);
-      const before = await expectWorking(rt, session);
-      const hits = { request: new Set<string>(), redeem: new Set<string>() };
-      for (const method of STORE_METHODS.filter((name) => name !== "close")) {
-        const { requestHit, redeemHit } = await underFault(
-          faulty,
-          rt,
-          session,
-          before.token,
-          before.resource,
-          method,
-          kind,
-        );
-        if (requestHit) hits.request.add(method);
-        if (redeemHit) hits.redeem.add(method);
-        await faulty.drain();
-        await expectWorking(rt, session);
-      }
-      expect([...hits.request]).toEqual(
-        expect.arrayContaining([
-          "getSession",
-          "readFacts",
-          "commitGrant",
-          "appendAudit",
-        ]),
-      );
-      expect([...hits.redeem]).toEqual(
-        expect.arrayContaining(["redeemContext", "recordUse", "appendAudit"]),
-      );
-      expect(await rt.audit.verify()).toMatchObject({ ok: true });
-      await rt.close();
-    },
-  );
-
-  it.each(FAULT_KINDS)(
-    "fails closed on a %s in every method, for every runtime call, and recovers",
-    async (kind) => {
-      const { faulty, rt, session } = await setUp(makeStore);
-      const before = await expectWorking(rt, session);
-      await underFault(
+  it.each(FAULT_KINDS)("fails closed on a %s in any one method, and recovers at once", async (kind) => {
+    const { faulty, rt, session } = await setUp(makeStore);
+    const before = await expectWorking(rt, session);
+    const hits = { request: new Set<string>(), redeem: new Set<string>() };
+    for (const method of STORE_METHODS.filter((name) => name !== "close")) {
+      const { requestHit, redeemHit } = await underFault(
         faulty,
         rt,
         session,
         before.token,
         before.resource,
-        "*",
+        method,
         kind,
       );
-      faulty.inject("*", kind);
-      await expectStoreUnavailable(
-        rt.openSession({
-          principal: agentOf("a2", alice),
-          intent: "file_expenses",
-        }),
-      );
-      await expectStoreUnavailable(rt.revoke({ grant: before.id }));
-      await expectStoreUnavailable(rt.revoke({ session: session.id }));
-      await expectStoreUnavailable(
-        rt.revoke({ principal: { type: "Assistant", id: "a1" } }),
-      );
-      await expectStoreUnavailable(rt.audit.verify());
-      await expectStoreUnavailable(rt.reviews.pending());
-      await expectStoreUnavailable(rt.grants());
-      await expectStoreUnavailable(rt.load(expensesModule()));
-      faulty.heal();
-      // A late store applies the revocations after the runtime gave up on them: they still hold.
+      if (requestHit) hits.request.add(method);
+      if (redeemHit) hits.redeem.add(method);
       await faulty.drain();
-      await expectWorking(
-        rt,
-        await rt.openSession({
-          principal: agentOf("a3", alice),
-          intent: "file_expenses",
-        }),
-      );
-      await rt.revoke({ grant: before.id });
-      const refused = await rt.redeem(before.token, {
-        action: "submit",
-        resource: before.resource,
-      });
-      expect(refused).toMatchObject({ ok: false, reason: "grant_revoked" });
-      expect(await rt.audit.verify()).toMatchObject({ ok: true });
-      await rt.close();
-    },
-  );
+      await expectWorking(rt, session);
+    }
+    expect([...hits.request]).toEqual(
+      expect.arrayContaining(["getSession", "readFacts", "commitGrant", "appendAudit"]),
+    );
+    expect([...hits.redeem]).toEqual(expect.arrayContaining(["redeemContext", "recordUse", "appendAudit"]));
+    expect(await rt.audit.verify()).toMatchObject({ ok: true });
+    await rt.close();
+  });
+
+  it.each(FAULT_KINDS)("fails closed on a %s in every method, for every runtime call, and recovers", async (kind) => {
+    const { faulty, rt, session } = await setUp(makeStore);
+    const before = await expectWorking(rt, session);
+    await underFault(faulty, rt, session, before.token, before.resource, "*", kind);
+    faulty.inject("*", kind);
+    await expectStoreUnavailable(
+      rt.openSession({
+        principal: agentOf("a2", alice),
+        intent: "file_expenses",
+      }),
+    );
+    await expectStoreUnavailable(rt.revoke({ grant: before.id }));
+    await expectStoreUnavailable(rt.revoke({ session: session.id }));
+    await expectStoreUnavailable(rt.revoke({ principal: { type: "Assistant", id: "a1" } }));
+    await expectStoreUnavailable(rt.audit.verify());
+    await expectStoreUnavailable(rt.reviews.pending());
+    await expectStoreUnavailable(rt.grants());
+    await expectStoreUnavailable(rt.load(expensesModule()));
+    faulty.heal();
+    // A late store applies the revocations after the runtime gave up on them: they still hold.
+    await faulty.drain();
+    await expectWorking(
+      rt,
+      await rt.openSession({
+        principal: agentOf("a3", alice),
+        intent: "file_expenses",
+      }),
+    );
+    await rt.revoke({ grant: before.id });
+    const refused = await rt.redeem(before.token, {
+      action: "submit",
+      resource: before.resource,
+    });
+    expect(refused).toMatchObject({ ok: false, reason: "grant_revoked" });
+    expect(await rt.audit.verify()).toMatchObject({ ok: true });
+    await rt.close();
+  });
 
   it("starts on a store that is down, and works once it is back", async () => {
     const signer = await generateSigner();
@@ -332,42 +301,35 @@ describe("monitor consequences during a fault", () => {
       });
       expect(again.allowed).toBe(false);
       expect(await session.state()).toMatchObject({ status: "suspended" });
-      expect(
-        (await rt.reviews.pending()).map((review) => review.session),
-      ).toContain(session.id);
+      expect((await rt.reviews.pending()).map((review) => review.session)).toContain(session.id);
       expect(await rt.audit.verify()).toMatchObject({ ok: true });
     },
   );
 });
 
 describe("a stalled store", () => {
-  it.runIf(fuzzing)(
-    "bounds the wait by the default timeout when none is given",
-    async () => {
-      const faulty = faultyStore(memoryStore());
-      const rt = createRuntime({
-        policy: expensesModule(),
-        store: faulty.store,
-        clock: virtualClock(),
-      });
-      const session = await rt.openSession({
-        principal: agentOf("a1", alice),
-        intent: "file_expenses",
-      });
-      faulty.inject("readFacts", "stall");
-      const started = performance.now();
-      const outcome = await session.request({
-        action: "submit",
-        resource: freshReport(),
-        env: officeHours,
-        entities,
-      });
-      const waited = performance.now() - started;
-      expect(outcome.decision.reasons[0]).toMatch(
-        /did not answer `readFacts` within 5000 ms/,
-      );
-      expect(waited).toBeGreaterThanOrEqual(4_900);
-      expect(waited).toBeLessThan(8_000);
-    },
-  );
+  it.runIf(fuzzing)("bounds the wait by the default timeout when none is given", async () => {
+    const faulty = faultyStore(memoryStore());
+    const rt = createRuntime({
+      policy: expensesModule(),
+      store: faulty.store,
+      clock: virtualClock(),
+    });
+    const session = await rt.openSession({
+      principal: agentOf("a1", alice),
+      intent: "file_expenses",
+    });
+    faulty.inject("readFacts", "stall");
+    const started = performance.now();
+    const outcome = await session.request({
+      action: "submit",
+      resource: freshReport(),
+      env: officeHours,
+      entities,
+    });
+    const waited = performance.now() - started;
+    expect(outcome.decision.reasons[0]).toMatch(/did not answer `readFacts` within 5000 ms/);
+    expect(waited).toBeGreaterThanOrEqual(4_900);
+    expect(waited).toBeLessThan(8_000);
+  });
 });

@@ -9,12 +9,7 @@ import type { Store } from "../../runtime/stores/store.js";
 export type FaultKind = "throw" | "reject" | "stall" | "late";
 
 /** Every kind of fault, for loops. */
-export const FAULT_KINDS: readonly FaultKind[] = [
-  "throw",
-  "reject",
-  "stall",
-  "late",
-];
+export const FAULT_KINDS: readonly FaultKind[] = ["throw", "reject", "stall", "late"];
 
 /** A store whose calls can be made to fail; `heal()` makes them reach the real store again. */
 export interface FaultyStore {
@@ -33,12 +28,8 @@ export function faultyStore(inner: Store, lateMs = 150): FaultyStore {
   let fault: { method: string; kind: FaultKind } | null = null;
   let faulted: string[] = [];
   const late = new Set<Promise<unknown>>();
-  const misbehave = (
-    method: string,
-    run: () => Promise<unknown>,
-  ): Promise<unknown> => {
-    if (!fault || (fault.method !== "*" && fault.method !== method))
-      return run();
+  const misbehave = (method: string, run: () => Promise<unknown>): Promise<unknown> => {
+    if (!fault || (fault.method !== "*" && fault.method !== method)) return run();
     faulted.push(method);
     switch (fault.kind) {
       case "throw":
@@ -48,9 +39,7 @@ export function faultyStore(inner: Store, lateMs = 150): FaultyStore {
       case "stall":
         return new Promise(() => undefined);
       case "late": {
-        const landed = new Promise((resolve) =>
-          setTimeout(resolve, lateMs),
-        ).then(run);
+        const landed = new Promise((resolve) => setTimeout(resolve, lateMs)).then(run);
         const settled = landed.catch(() => undefined);
         late.add(settled);
         void settled.then(() => late.delete(settled));
@@ -61,14 +50,10 @@ export function faultyStore(inner: Store, lateMs = 150): FaultyStore {
   const store = new Proxy(inner, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== "function" || property === "constructor")
-        return value;
+      if (typeof value !== "function" || property === "constructor") return value;
       return (...args: unknown[]) =>
         misbehave(String(property), () =>
-          (value as (...parameters: unknown[]) => Promise<unknown>).apply(
-            target,
-            args,
-          ),
+          (value as (...parameters: unknown[]) => Promise<unknown>).apply(target, args),
         );
     },
   });

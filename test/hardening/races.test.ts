@@ -14,13 +14,7 @@ import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { expensesModule } from "../../runtime/__fixtures__/expenses.js";
-import {
-  agentOf,
-  alice,
-  entities,
-  officeHours,
-  reportOf,
-} from "../../runtime/__fixtures__/people.js";
+import { agentOf, alice, entities, officeHours, reportOf } from "../../runtime/__fixtures__/people.js";
 import { virtualClock } from "../../runtime/clock.js";
 import type { Runtime } from "../../runtime/runtime.js";
 import { createRuntime } from "../../runtime/runtime.js";
@@ -83,68 +77,42 @@ async function race(runtimes: readonly Runtime[], reportId: string) {
   return { report, outcomes };
 }
 
-describe.each(storeKinds)(
-  "1,000 racing requests on the %s store",
-  (kind, makeStores) => {
-    // One SQLite runtime is the memory case with slower I/O; two connections racing is the hard one.
-    for (const runtimeCount of kind === "sqlite" && !fuzzing ? [2] : [1, 2]) {
-      it(
-        `never grant both submit and approve, through ${runtimeCount} runtime(s)`,
-        { timeout: fuzzing ? 600_000 : 60_000 },
-        async () => {
-          const stores = makeStores(runtimeCount);
-          const clock = virtualClock();
-          const runtimes = stores.map((store) =>
-            createRuntime({ policy: expensesModule(), store, clock }),
-          );
-          for (let round = 0; round < runs(1, 5); round++) {
-            const { report, outcomes } = await race(
-              runtimes,
-              `contested-${runtimeCount}-${round}`,
-            );
-            const granted = outcomes.filter(({ outcome }) => outcome.allowed);
-            expect(granted.length).toBeGreaterThan(0);
-            expect(new Set(granted.map(({ action }) => action)).size).toBe(1);
-            for (const { outcome } of outcomes.filter(
-              ({ outcome }) => !outcome.allowed,
-            )) {
-              expect(outcome.grant).toBeNull();
-              expect(
-                [...outcome.decision.rules, ...outcome.decision.reasons].join(
-                  " ",
-                ),
-              ).toMatch(RACE_DENIAL);
-            }
-            const recorded = (await stores[0]!.listGrants({})).filter(
-              (grant) => grant.resource.id === report.id,
-            );
-            expect(recorded).toHaveLength(granted.length);
-            expect(new Set(recorded.map((grant) => grant.action))).toEqual(
-              new Set(granted.map(({ action }) => action)),
-            );
+describe.each(storeKinds)("1,000 racing requests on the %s store", (kind, makeStores) => {
+  // One SQLite runtime is the memory case with slower I/O; two connections racing is the hard one.
+  for (const runtimeCount of kind === "sqlite" && !fuzzing ? [2] : [1, 2]) {
+    it(
+      `never grant both submit and approve, through ${runtimeCount} runtime(s)`,
+      { timeout: fuzzing ? 600_000 : 60_000 },
+      async () => {
+        const stores = makeStores(runtimeCount);
+        const clock = virtualClock();
+        const runtimes = stores.map((store) => createRuntime({ policy: expensesModule(), store, clock }));
+        for (let round = 0; round < runs(1, 5); round++) {
+          const { report, outcomes } = await race(runtimes, `contested-${runtimeCount}-${round}`);
+          const granted = outcomes.filter(({ outcome }) => outcome.allowed);
+          expect(granted.length).toBeGreaterThan(0);
+          expect(new Set(granted.map(({ action }) => action)).size).toBe(1);
+          for (const { outcome } of outcomes.filter(({ outcome }) => !outcome.allowed)) {
+            expect(outcome.grant).toBeNull();
+            expect([...outcome.decision.rules, ...outcome.decision.reasons].join(" ")).toMatch(RACE_DENIAL);
           }
-          expect(await runtimes[0]!.audit.verify()).toMatchObject({ ok: true });
-          for (const store of new Set(stores)) await store.close();
-        },
-      );
-    }
-  },
-);
+          const recorded = (await stores[0]!.listGrants({})).filter((grant) => grant.resource.id === report.id);
+          expect(recorded).toHaveLength(granted.length);
+          expect(new Set(recorded.map((grant) => grant.action))).toEqual(new Set(granted.map(({ action }) => action)));
+        }
+        expect(await runtimes[0]!.audit.verify()).toMatchObject({ ok: true });
+        for (const store of new Set(stores)) await store.close();
+      },
+    );
+  }
+});
 
-const repositoryRoot = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  "../..",
-);
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 type Child = ChildProcessByStdio<Writable, Readable, Readable>;
 
 /** Spawns the race child on `file`; resolves once it has opened its sessions. */
-async function startChild(
-  file: string,
-  reports: readonly string[],
-  perReport: number,
-  name: string,
-) {
+async function startChild(file: string, reports: readonly string[], perReport: number, name: string) {
   const child: Child = spawn(
     process.execPath,
     [
@@ -161,31 +129,22 @@ async function startChild(
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => resolve(code)),
-  );
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
       if (stdout.startsWith("ready\n")) resolve();
     });
-    void exited.then(() =>
-      reject(
-        new Error(`the race child exited before it was ready:\n${stderr}`),
-      ),
-    );
+    void exited.then(() => reject(new Error(`the race child exited before it was ready:\n${stderr}`)));
   });
   return {
     go: () => child.stdin.end("go\n"),
     /** Per report: how many submits and approves this child was granted. */
     finished: async () => {
       const code = await exited;
-      if (code !== 0)
-        throw new Error(`the race child failed (${code}):\n${stderr}`);
+      if (code !== 0) throw new Error(`the race child failed (${code}):\n${stderr}`);
       const results = new Map<string, { submits: number; approves: number }>();
-      for (const line of stdout
-        .split("\n")
-        .filter((text) => text.startsWith("granted "))) {
+      for (const line of stdout.split("\n").filter((text) => text.startsWith("granted "))) {
         const [, id = "", submits = "0", approves = "0"] = line.split(" ");
         results.set(id, {
           submits: Number(submits),
@@ -204,53 +163,30 @@ describe("two processes sharing one SQLite file", () => {
     async () => {
       const file = freshFile();
       sqliteStore(file).close();
-      const reports = Array.from(
-        { length: runs(8, 40) },
-        (_, i) => `shared-${i}`,
-      );
+      const reports = Array.from({ length: runs(8, 40) }, (_, i) => `shared-${i}`);
       const perReport = runs(60, 200);
       const children = await Promise.all([
         startChild(file, reports, perReport, "p1"),
         startChild(file, reports, perReport, "p2"),
       ]);
       for (const child of children) child.go();
-      const [first, second] = await Promise.all(
-        children.map((child) => child.finished()),
-      );
+      const [first, second] = await Promise.all(children.map((child) => child.finished()));
 
       const store = sqliteStore(file);
       const recorded = await store.listGrants({});
       let grantedInBoth = 0;
       for (const id of reports) {
         const answers = [first!.get(id), second!.get(id)];
-        const submits = answers.reduce(
-          (sum, answer) => sum + (answer?.submits ?? 0),
-          0,
-        );
-        const approves = answers.reduce(
-          (sum, answer) => sum + (answer?.approves ?? 0),
-          0,
-        );
+        const submits = answers.reduce((sum, answer) => sum + (answer?.submits ?? 0), 0);
+        const approves = answers.reduce((sum, answer) => sum + (answer?.approves ?? 0), 0);
         expect(submits + approves, id).toBeGreaterThan(0);
-        expect(
-          submits === 0 || approves === 0,
-          `${id}: ${submits} submits and ${approves} approves granted`,
-        ).toBe(true);
-        const actions = new Set(
-          recorded
-            .filter((grant) => grant.resource.id === id)
-            .map((grant) => grant.action),
+        expect(submits === 0 || approves === 0, `${id}: ${submits} submits and ${approves} approves granted`).toBe(
+          true,
         );
+        const actions = new Set(recorded.filter((grant) => grant.resource.id === id).map((grant) => grant.action));
         expect(actions.size, id).toBe(1);
-        expect(
-          recorded.filter((grant) => grant.resource.id === id),
-        ).toHaveLength(submits + approves);
-        if (
-          answers.every(
-            (answer) => (answer?.submits ?? 0) + (answer?.approves ?? 0) > 0,
-          )
-        )
-          grantedInBoth++;
+        expect(recorded.filter((grant) => grant.resource.id === id)).toHaveLength(submits + approves);
+        if (answers.every((answer) => (answer?.submits ?? 0) + (answer?.approves ?? 0) > 0)) grantedInBoth++;
       }
       // The race is real: on some reports both processes were granted (the same action).
       expect(grantedInBoth).toBeGreaterThan(0);

@@ -12,14 +12,8 @@ export function runs(quick: number, thorough: number): number {
 }
 
 /** fast-check parameters for `runs(quick, thorough)` runs, replaying AGP_FUZZ_SEED when set. */
-export function checkParameters(
-  quick: number,
-  thorough: number,
-): { numRuns: number; seed?: number } {
-  const seed =
-    process.env.AGP_FUZZ_SEED === undefined
-      ? undefined
-      : Number(process.env.AGP_FUZZ_SEED);
+export function checkParameters(quick: number, thorough: number): { numRuns: number; seed?: number } {
+  const seed = process.env.AGP_FUZZ_SEED === undefined ? undefined : Number(process.env.AGP_FUZZ_SEED);
   return {
     numRuns: runs(quick, thorough),
     ...(seed === undefined ? {} : { seed }),
