@@ -6,18 +6,18 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import yargs, { type Argv } from "yargs";
-import { runCheck, diagnosticFormats } from "./commands/check.js";
-import { runCompile } from "./commands/compile.js";
-import { runEval } from "./commands/eval.js";
-import { runFmt } from "./commands/fmt.js";
-import { runTest, reporterNames } from "./commands/test.js";
 import type { ReporterName } from "../harness/reporters/index.js";
-import { runAuditTail, runAuditVerify } from "./commands/audit.js";
-import { runGrantsList, runGrantsRevoke } from "./commands/grants.js";
-import { runReviewsList, runReviewsResolve } from "./commands/reviews.js";
-import { listFormats, type ListFormat } from "./operator-store.js";
+import type { ListFormat } from "./operator-store.js";
 import { ExitCode, processIO, UsageError, type CliIO } from "./io.js";
 import type { DiagnosticFormat } from "./report.js";
+
+// INVARIANT: commands are imported when they run, never at start-up: each pulls in its own
+// heavy dependencies (the compiler and TypeScript, prettier, better-sqlite3), and `agp test`
+// or `agp --help` must not pay for the others. The option choices are repeated here for the
+// same reason; `satisfies` keeps them within the commands' own types.
+const diagnosticFormats = ["pretty", "json"] as const satisfies readonly DiagnosticFormat[];
+const reporterNames = ["pretty", "json", "junit", "github"] as const satisfies readonly ReporterName[];
+const listFormats = ["table", "json"] as const satisfies readonly ListFormat[];
 
 /** A parsed command, ready to run. */
 type Invocation = (io: CliIO) => Promise<ExitCode> | ExitCode;
@@ -118,12 +118,12 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
   const format = argv.format as DiagnosticFormat;
   switch (command) {
     case "check":
-      return (io) => runCheck(io, { paths, format, warningsAsErrors: Boolean(argv.warningsAsErrors) });
+      return async (io) => (await import("./commands/check.js")).runCheck(io, { paths, format, warningsAsErrors: Boolean(argv.warningsAsErrors) });
     case "compile":
-      return (io) => runCompile(io, { paths, out: String(argv.out), format });
+      return async (io) => (await import("./commands/compile.js")).runCompile(io, { paths, out: String(argv.out), format });
     case "test":
-      return (io) =>
-        runTest(io, {
+      return async (io) =>
+        (await import("./commands/test.js")).runTest(io, {
           paths,
           reporter: argv.reporter as ReporterName,
           coverage: Boolean(argv.coverage),
@@ -131,15 +131,15 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
           filter: typeof argv.filter === "string" ? argv.filter : undefined,
         });
     case "eval":
-      return (io) =>
-        runEval(io, {
+      return async (io) =>
+        (await import("./commands/eval.js")).runEval(io, {
           policy: String(argv.policy),
           request: String(argv.request),
           history: typeof argv.history === "string" ? argv.history : undefined,
           explain: Boolean(argv.explain),
         });
     case "fmt":
-      return (io) => runFmt(io, { paths, check: Boolean(argv.check) });
+      return async (io) => (await import("./commands/fmt.js")).runFmt(io, { paths, check: Boolean(argv.check) });
     case "grants":
     case "reviews":
     case "audit":
@@ -155,19 +155,19 @@ function operatorInvocation(command: string, argv: Record<string, unknown>): Inv
   const format = argv.format as ListFormat;
   switch (command) {
     case "grants list":
-      return (io) => runGrantsList(io, { store, session: text("session"), principal: text("principal"), live: Boolean(argv.live), format });
+      return async (io) => (await import("./commands/grants.js")).runGrantsList(io, { store, session: text("session"), principal: text("principal"), live: Boolean(argv.live), format });
     case "grants revoke":
-      return (io) => runGrantsRevoke(io, { store, grant: text("grant"), session: text("session"), principal: text("principal"), by: String(argv.by) });
+      return async (io) => (await import("./commands/grants.js")).runGrantsRevoke(io, { store, grant: text("grant"), session: text("session"), principal: text("principal"), by: String(argv.by) });
     case "reviews list":
-      return (io) => runReviewsList(io, { store, format });
+      return async (io) => (await import("./commands/reviews.js")).runReviewsList(io, { store, format });
     case "reviews approve":
     case "reviews reject":
-      return (io) =>
-        runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: String(argv.by), note: text("note") });
+      return async (io) =>
+        (await import("./commands/reviews.js")).runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: String(argv.by), note: text("note") });
     case "audit verify":
-      return (io) => runAuditVerify(io, { store });
+      return async (io) => (await import("./commands/audit.js")).runAuditVerify(io, { store });
     case "audit tail":
-      return (io) => runAuditTail(io, { store, lines: Number(argv.n), format });
+      return async (io) => (await import("./commands/audit.js")).runAuditTail(io, { store, lines: Number(argv.n), format });
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

@@ -6,7 +6,7 @@
  */
 import type { CheckedCase, CheckedExpectDecisionStep, CheckedStep, CheckedTestFile } from "../compiler/check/model-test.js";
 import type { ExpectStateStep, RedeemStep } from "../compiler/ast.js";
-import type { Signer } from "../runtime/index.js";
+import type { Signer } from "../runtime/tokens.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import type { CoverageRecorder } from "./coverage.js";
 import { decisionMismatches, expectedDecisionOf } from "./expectations.js";

@@ -6,7 +6,7 @@
  */
 import { listFacts } from "../stdlib/list-facts.js";
 import type { Decision, PolicyModule, PolicyRequest, RuleTrace } from "../stdlib/contract.js";
-import { canonicalJson } from "../runtime/index.js";
+import { canonicalJson } from "../runtime/audit.js";
 
 /** The per-rule trace (when the request fits the policy) and notes for the reader. */
 export interface RequestExplanation {

@@ -5,8 +5,8 @@
  * saves a SHA-256 over canonical JSON per runtime event, which `agp test` would otherwise
  * pay thousands of times.
  */
-import { MemoryStore } from "../runtime/index.js";
-import type { AuditDraft, AuditEntry } from "../runtime/index.js";
+import { MemoryStore } from "../runtime/stores/memory.js";
+import type { AuditDraft, AuditEntry } from "../runtime/stores/store.js";
 
 /** A {@link MemoryStore} whose audit log keeps entries unchained (no hashes). */
 export class HarnessStore extends MemoryStore {

@@ -6,7 +6,7 @@
  * print expected vs actual and how each rule fared. No runtime import of vitest: register
  * them with `expect.extend(agpMatchers)` or {@link installAgpMatchers}.
  */
-import { durationMs } from "../runtime/index.js";
+import { durationMs } from "../runtime/clock.js";
 import type { Decision } from "../stdlib/contract.js";
 import { decisionMismatches, describeActual, describeExpected } from "./expectations.js";
 import { explanationOf } from "./explain.js";

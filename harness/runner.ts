@@ -4,7 +4,7 @@
  * steps run in order, so requests it allowed are history for the steps after them.
  */
 import type { CheckedCase, CheckedTestFile } from "../compiler/check/model-test.js";
-import type { Signer } from "../runtime/index.js";
+import type { Signer } from "../runtime/tokens.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { runCaseSteps, type CaseEnvironment } from "./case-run.js";
 import type { CoverageRecorder } from "./coverage.js";

@@ -5,23 +5,16 @@
  * scenario, and `agp/testing` hands scenarios to tests written in TypeScript, so both
  * share one meaning of every step.
  */
-import {
-  createRuntime,
-  generateSigner,
-  memoryStore,
-  openOperatorView,
-  virtualClock,
-  type Grant,
-  type GrantStatus,
-  type RedeemResult,
-  type RequestOutcome,
-  type Runtime,
-  type Session,
-  type SessionState,
-  type Signer,
-  type Store,
-  type VirtualClock,
-} from "../runtime/index.js";
+// The runtime's own modules, not its index: the index also loads the SQLite store (a native
+// module) that a test run never uses.
+import { virtualClock, type VirtualClock } from "../runtime/clock.js";
+import type { Grant, RedeemResult } from "../runtime/grants.js";
+import { openOperatorView, type GrantStatus } from "../runtime/operator.js";
+import { createRuntime, type Runtime } from "../runtime/runtime.js";
+import type { RequestOutcome, Session } from "../runtime/session.js";
+import { memoryStore } from "../runtime/stores/memory.js";
+import type { SessionState, Store } from "../runtime/stores/store.js";
+import { generateSigner, type Signer } from "../runtime/tokens.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { attachExplanation, explainRequest } from "./explain.js";
 import { EntityCatalog, type EntityJson } from "./requests.js";

@@ -6,7 +6,7 @@
  * used outside tests: a shared secret would let any verifier mint tokens.
  */
 import { randomBytes, randomUUID, webcrypto } from "node:crypto";
-import { importSigner, type Signer } from "../runtime/index.js";
+import { importSigner, type Signer } from "../runtime/tokens.js";
 
 /** A fresh HS256 signer for one test run. */
 export async function testSigner(): Promise<Signer> {
