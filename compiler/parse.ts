@@ -13,7 +13,7 @@ import type { DeclarationCstNode, TestDeclarationCstNode } from "./cst.generated
 import { declarationToAst, testDeclarationToAst, type ConversionContext } from "./cst-to-ast.js";
 import { createDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { Identifier, keyword, punct, StringLiteral, tokenize, tokenSpan } from "./lexer.js";
-import { findExcessiveNesting } from "./nesting.js";
+import { excessiveNestingHelp, findExcessiveNesting } from "./nesting.js";
 import { agpParser } from "./parser.js";
 import type { Source, Span } from "./source.js";
 
@@ -174,7 +174,7 @@ function parseDeclaration<Declaration>(
         source,
         tokenSpan(tooDeep.token),
         {
-          help: "split the condition into simpler parts",
+          help: excessiveNestingHelp(tooDeep.limit),
         },
       ),
     );
