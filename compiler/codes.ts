@@ -38,6 +38,7 @@ export const diagnosticCodes = {
   AGP2019: { severity: "error", title: "declaration may appear only once" },
   AGP2020: { severity: "error", title: "not an agent type" },
   AGP2021: { severity: "error", title: "unknown policy under test" },
+  AGP2022: { severity: "error", title: "reserved name" },
 
   // Types
   AGP3001: { severity: "error", title: "operand types do not fit the operator" },

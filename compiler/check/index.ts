@@ -30,6 +30,7 @@ import { IntentsRule } from "./rules/IntentsRule.js";
 import { KnownTypesRule } from "./rules/KnownTypesRule.js";
 import { OptionalGuardRule } from "./rules/OptionalGuardRule.js";
 import { ReachabilityRule } from "./rules/ReachabilityRule.js";
+import { ReservedNamesRule } from "./rules/ReservedNamesRule.js";
 import { SeparationRule } from "./rules/SeparationRule.js";
 import { UniqueNamesRule } from "./rules/UniqueNamesRule.js";
 import { checkTestFileWith } from "./checkTestFile.js";
@@ -43,6 +44,7 @@ export type { CheckedTestFile } from "./model-test.js";
  */
 const policyRules: readonly ((ctx: CheckContext) => void)[] = [
   UniqueNamesRule,
+  ReservedNamesRule,
   KnownTypesRule,
   ActionsOnResourceRule,
   IntentsRule,
