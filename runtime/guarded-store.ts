@@ -41,6 +41,11 @@ export const STORE_METHODS = [
 /** The name of a {@link Store} method. */
 export type StoreMethod = (typeof STORE_METHODS)[number];
 
+// INVARIANT: a method added to Store must be added to STORE_METHODS, or this fails to compile
+// (the guarded store would lack it, and the runtime would call a missing function).
+const everyMethodGuarded: [Exclude<keyof Store, "kind" | StoreMethod>] extends [never] ? true : never = true;
+void everyMethodGuarded;
+
 interface PendingCall {
   readonly method: StoreMethod;
   /** The watchdog tick the call started in. */
