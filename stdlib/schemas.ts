@@ -79,12 +79,13 @@ export function zEntity(types: string | readonly string[], schemas: EntitySchema
 }
 
 function zEntityField(types: readonly string[], schemas: EntitySchemas | undefined, recordRequired: boolean) {
+  // Built on the first refusal only: this runs for every entity of every request.
+  const expected = (): string => types.map(quoteUserText).join(" or ");
   return z.unknown().transform((value, ctx): EntityRecord => {
-    const expected = types.map(quoteUserText).join(" or ");
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       ctx.addIssue({
         code: "custom",
-        message: `expected an entity of type ${expected}, got ${describeJson(value)}`,
+        message: `expected an entity of type ${expected()}, got ${describeJson(value)}`,
       });
       return z.NEVER;
     }
@@ -95,7 +96,7 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       ctx.addIssue({
         code: "custom",
         path: ["type"],
-        message: `expected an entity of type ${expected}, got ${got}`,
+        message: `expected an entity of type ${expected()}, got ${got}`,
       });
       return z.NEVER;
     }
@@ -107,8 +108,7 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       });
       return z.NEVER;
     }
-    const hasAttributes = Object.keys(fields).some((key) => key !== "type" && key !== "id");
-    if (!hasAttributes && !recordRequired) return { type, id: fields.id };
+    if (!recordRequired && !isDefinition(fields)) return { type, id: fields.id };
     const schema = schemas?.(type);
     if (!schema) {
       ctx.addIssue({
@@ -152,6 +152,18 @@ export interface RequestEntities {
 
 type Path = (string | number)[];
 
+/** A position in the request while walking it: built as a chain, made a path only when reported. */
+interface PathNode {
+  readonly parent: PathNode | null;
+  readonly key: string | number;
+}
+
+function pathOf(node: PathNode | null): Path {
+  const path: Path = [];
+  for (let at = node; at !== null; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
 // INVARIANT: JSON values nest this deep at most; deeper input is refused rather than walked.
 const MAX_DEPTH = 64;
 
@@ -168,57 +180,65 @@ export function buildEntityIndex(
   options: EntityIndexOptions = {},
 ): EntityIndex | undefined {
   const index = new EntityIndex();
-  const definedAt = new Map<EntityRecord, Path>();
-  const attributeless = new Set(options.attributelessTypes ?? []);
+  const definedAt = new Map<EntityRecord, PathNode>();
+  const attributeless = options.attributelessTypes ?? [];
   let failed = false;
 
-  const define = (record: EntityRecord, path: Path): void => {
+  const define = (record: EntityRecord, at: PathNode): void => {
     const existing = index.get(record.type, record.id);
     if (!existing) {
       index.add(record);
-      definedAt.set(record, path);
+      definedAt.set(record, at);
       return;
     }
     if (existing === record || recordsEqual(existing, record)) return;
-    const firstPath = definedAt.get(existing) ?? [];
+    const firstPath = pathOf(definedAt.get(existing) ?? null);
     ctx.addIssue({
       code: "custom",
-      path,
+      path: pathOf(at),
       message: `conflicting definitions of entity ${quoteUserText(formatEntity(record))}: it is also defined at ${quoteUserText(formatPath(firstPath))}`,
     });
     failed = true;
   };
 
-  const walk = (value: unknown, path: Path, depth: number): void => {
+  const walk = (value: unknown, at: PathNode, depth: number): void => {
     if (typeof value !== "object" || value === null) return;
     if (depth > MAX_DEPTH) {
       ctx.addIssue({
         code: "custom",
-        path,
+        path: pathOf(at),
         message: `the request nests deeper than ${MAX_DEPTH} levels`,
       });
       failed = true;
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((element, position) => walk(element, [...path, position], depth + 1));
+      for (let position = 0; position < value.length; position++) {
+        walk(value[position], { parent: at, key: position }, depth + 1);
+      }
       return;
     }
     const fields = value as Readonly<Record<string, unknown>>;
-    if (isEntityRef(fields) && (isDefinition(fields) || attributeless.has(fields.type))) {
-      define(fields as EntityRecord, path);
+    if (isEntityRef(fields) && (isDefinition(fields) || attributeless.includes(fields.type))) {
+      define(fields as EntityRecord, at);
     }
-    for (const [key, field] of Object.entries(fields)) walk(field, [...path, key], depth + 1);
+    for (const key in fields) {
+      const field = fields[key];
+      // Only objects can hold entities: skip the chain node for every string and number.
+      if (typeof field === "object" && field !== null) walk(field, { parent: at, key }, depth + 1);
+    }
   };
 
-  request.entities?.forEach((entity, position) => walk(entity, ["entities", position], 1));
-  walk(request.principal, ["principal"], 1);
-  walk(request.resource, ["resource"], 1);
-  walk(request.env, ["env"], 1);
+  const entities: PathNode = { parent: null, key: "entities" };
+  request.entities?.forEach((entity, position) => walk(entity, { parent: entities, key: position }, 1));
+  walk(request.principal, { parent: null, key: "principal" }, 1);
+  walk(request.resource, { parent: null, key: "resource" }, 1);
+  walk(request.env, { parent: null, key: "env" }, 1);
   return failed ? undefined : index;
 }
 
-function isDefinition(fields: EntityRef): boolean {
+/** Whether an object has fields besides `type` and `id`: a record, not a bare reference. */
+function isDefinition(fields: object): boolean {
   for (const key in fields) {
     if (key !== "type" && key !== "id") return true;
   }

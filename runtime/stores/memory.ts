@@ -24,23 +24,29 @@ import type {
 
 /** A sorted multiset of `(at, seq)`, idempotent per seq. */
 class Series {
-  // INVARIANT: `ats` is sorted ascending and `seqs[i]` is the event at `ats[i]`.
+  // INVARIANT: `ats` is sorted ascending and `seqs[i]` is the event at `ats[i]`; each seq is
+  // in the series at most once, and `maxSeq` is the largest of them.
   readonly ats: number[] = [];
   readonly seqs: number[] = [];
-  private readonly present = new Set<number>();
+  private maxSeq = 0;
 
+  /** Adds event `seq` at time `at`; adding an event already in the series changes nothing. */
   add(at: number, seq: number): void {
-    if (this.present.has(seq)) return;
-    this.present.add(seq);
     const last = this.ats[this.ats.length - 1];
-    if (last === undefined || last <= at) {
+    // Grants commit in seq order, so this is nearly always a push: a seq above every one
+    // seen cannot be a duplicate (no per-event Set, which cost more memory than the series).
+    if (seq > this.maxSeq && (last === undefined || last <= at)) {
       this.ats.push(at);
       this.seqs.push(seq);
+      this.maxSeq = seq;
       return;
     }
     const position = upperBound(this.ats, at);
+    // An event's time never changes, so a duplicate sits among the entries at `at`.
+    for (let i = position - 1; i >= 0 && this.ats[i] === at; i--) if (this.seqs[i] === seq) return;
     this.ats.splice(position, 0, at);
     this.seqs.splice(position, 0, seq);
+    if (seq > this.maxSeq) this.maxSeq = seq;
   }
 
   /** Positions of the entries in `(fromExclusive, toInclusive]`. */
