@@ -4,8 +4,10 @@
  * per second against bare `jose` signing, and full compile time against rule count.
  * Prints markdown tables and writes bench/results.json (not for `BENCH_QUICK=1` runs).
  *
- * Run with `node --no-turbo-inline-js-wasm-calls --expose-gc` (see package.json): Node 20's
- * V8 can abort when it inlines JS→Wasm calls, and blocks start with a collected heap.
+ * Run with `node --no-turbo-inline-js-wasm-calls --expose-gc --max-old-space-size=8192` (see
+ * package.json): Node 20's V8 can abort when it inlines JS→Wasm calls, blocks start with a
+ * collected heap, and a million events in the memory store (about 1.4 KB each) need more
+ * heap than Node's default 4 GB limit leaves room for without collecting all the time.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
