@@ -41,9 +41,7 @@ describe("findExcessiveNesting", () => {
 
   it("bounds brackets and prefix operators separately, for the parser's recursion", () => {
     expect(limitPassed(`${"(".repeat(maxNestingDepth)}x${")".repeat(maxNestingDepth)}`)).toBeUndefined();
-    expect(limitPassed(`${"(".repeat(maxNestingDepth + 1)}x${")".repeat(maxNestingDepth + 1)}`)).toBe(
-      maxNestingDepth,
-    );
+    expect(limitPassed(`${"(".repeat(maxNestingDepth + 1)}x${")".repeat(maxNestingDepth + 1)}`)).toBe(maxNestingDepth);
     expect(limitPassed(`${"not ".repeat(10_000)}x`)).toBe(maxNestingDepth);
     expect(limitPassed(`${"- ".repeat(10_000)}1 > 0`)).toBe(maxNestingDepth);
   });

@@ -212,14 +212,16 @@ class Expressions {
     if (only(ctx, "Doc")) templates.push(n.map((x) => `(has resource.reviewer and resource.reviewer.level >= ${x})`));
     if (only(ctx, "Folder")) templates.push(pick(labels).map((l) => `(has resource.level and resource.level > ${l})`));
     if (ctx.inWhere && only(ctx, "Doc")) {
-      // `event.resource` is typed as the rule's resource, but events may be on other types;
-      // what reading `amount` of a Folder event means is disputed (see differential.test.ts),
-      // so type-specific fields are read only of events on this very resource.
-      const same = "event.resource == resource and";
+      // `event.resource` is typed as the rule's resource, but events may be on other types,
+      // which never match a `where` reading its fields (docs/language.md): read them both of
+      // any event and, guarded, of events on this very resource.
+      const same = pick(["event.resource == resource and ", ""]);
       templates.push(
-        fc.tuple(pick(["<", ">="]), pick(labels)).map(([op, l]) => `(${same} event.resource.label ${op} ${l})`),
-        s.map((x) => `(${same} ${x} in event.resource.tags)`),
-        n.map((x) => `(${same} event.resource.amount > ${x})`),
+        fc
+          .tuple(same, pick(["<", ">="]), pick(labels))
+          .map(([guard, op, l]) => `(${guard}event.resource.label ${op} ${l})`),
+        fc.tuple(same, s).map(([guard, x]) => `(${guard}${x} in event.resource.tags)`),
+        fc.tuple(same, n).map(([guard, x]) => `(${guard}event.resource.amount > ${x})`),
       );
     }
     return fc.oneof(...templates);

@@ -15,6 +15,7 @@ import type { Type } from "../../compiler/types.js";
 import type { Decision, EntityRecord, EntityRef, MonitorConsequence, PolicyRequest } from "../../stdlib/contract.js";
 import { EvaluationError, quoteUserText } from "../../stdlib/errors.js";
 import * as stdlib from "../../stdlib/functions.js";
+import { eventResourceTypesRead } from "./event-resource.js";
 import { entityText, equal, Held, sameEntity, stripOptional, unparen } from "./values.js";
 import { consequencesOf, deny, failure, reasonOf, type Decl } from "./verdicts.js";
 
@@ -349,6 +350,7 @@ class Interpreter {
    */
   private count(query: HistoryExpr, request: PolicyRequest): number {
     let matches = 0;
+    const typed = query.where && eventResourceTypesRead(this.policy, query.where);
     for (const granted of this.history) {
       if (granted.at > request.at) continue;
       if (query.within && granted.at <= request.at - query.within.milliseconds) continue;
@@ -359,6 +361,9 @@ class Interpreter {
             ? sameEntity(granted.principal, request.principal)
             : sameEntity(granted.resource, request.resource);
       if (!inSource) continue;
+      // docs/language.md: an event on a resource outside `event.resource`'s type never
+      // matches a `where` that reads its fields, whatever the condition (even under `not`).
+      if (typed !== undefined && !typed.includes(granted.resource.type)) continue;
       const event: Event = {
         action: granted.action,
         principal: granted.principal,

@@ -3,7 +3,8 @@
  * compiled to a function) and `separations` (each with its compiled key), exported so a
  * runtime can maintain them incrementally.
  */
-import type { HistoryExpr } from "../../ast.js";
+import type { Expr, HistoryExpr } from "../../ast.js";
+import { walk } from "../../visitor.js";
 import { namedIdentifier, numberLiteral, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 import type { DeclInfo } from "./decls.js";
@@ -27,7 +28,16 @@ export function emitHistory(
       const types = owner?.resourceTypes ?? resourceTypeNames(context);
       const narrowed = narrowResource(context, types);
       const event = narrowed ? `Event & { readonly resource: ${narrowed} }` : "Event";
-      const body = expressions.condition(query.where, { request: "request", resource: "resource", event: "event" });
+      const condition = expressions.condition(query.where, {
+        request: "request",
+        resource: "resource",
+        event: "event",
+      });
+      // INVARIANT: the type guard wraps the whole condition, so an event on a resource of
+      // another type is no match even under `not` (docs/language.md, History queries).
+      const body = readsEventResourceFields(context, query.where)
+        ? `(${types.map((type) => `event.resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${condition}`
+        : condition;
       parts.push(`/** \`where\` of history query ${index}. */
 function ${where}(input: ${imports.type("HistoryEvent")}, policyRequest: ${imports.type("PolicyRequest")}): boolean {
   const event = input as unknown as ${event};
@@ -80,6 +90,34 @@ function ${keyFunction}(request: Request, resource: ${narrowed}): string {
   parts.push(`/** Every \`separate\` of the policy, numbered as \`Facts.separatedActions\` receives them. */
 export const separations: readonly ${imports.type("SeparationSpec")}[] = [\n${specs.join(",\n")}\n];`);
   return parts.join("\n\n");
+}
+
+/**
+ * Whether `where` reads a field of `event.resource`: then an event on a resource outside the
+ * rule's types cannot match. Comparing `event.resource` itself (by type and id) needs no guard.
+ */
+function readsEventResourceFields(context: EmitContext, where: Expr): boolean {
+  let reads = false;
+  walk(where, (node) => {
+    if (node.kind === "Member" && isEventResource(context, node.object)) reads = true;
+    return !reads;
+  });
+  return reads;
+}
+
+function isEventResource(context: EmitContext, expr: Expr): boolean {
+  const member = withoutParens(expr);
+  if (member.kind !== "Member" || member.property.text !== "resource") return false;
+  const root = withoutParens(member.object);
+  if (root.kind !== "Identifier") return false;
+  const resolution = context.policy.resolve(root);
+  return resolution.kind === "root" && resolution.root === "event";
+}
+
+function withoutParens(expr: Expr): Expr {
+  let current = expr;
+  while (current.kind === "Paren") current = current.inner;
+  return current;
 }
 
 /** The union of `types` when narrower than all resource types, else undefined. */
