@@ -5,6 +5,7 @@
  * of a separation it was granted. The benchmark uses it to precompute the corpus's
  * history-derived facts, and to time agp's `decide` against histories of growing length.
  */
+import { upperBound } from "../runtime/stores/sorted.js";
 import type { Facts, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
 
 /** One granted request, as the index records it. */
@@ -68,18 +69,6 @@ export class HistoryIndex {
 }
 
 const NO_ACTIONS: readonly string[] = Object.freeze([]);
-
-/** The number of elements of sorted `times` that are `<= value`. */
-function upperBound(times: readonly number[], value: number): number {
-  let low = 0;
-  let high = times.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((times[middle] ?? Infinity) <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
 
 /**
  * agp {@link Facts} answered from `index` at decision time. Only `where`-free queries over

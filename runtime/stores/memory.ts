@@ -1,9 +1,11 @@
 /**
  * The in-memory store, the runtime's default: every method runs synchronously inside one
  * call, so each is trivially atomic in a single Node process. Series are sorted arrays
- * counted by binary search, so a windowed count costs O(log n) whatever the history length.
+ * counted by a search from their recent end, so a windowed count costs O(log k) for the k
+ * events in its window, whatever the history length.
  */
 import { chainEntry, GENESIS_HASH } from "../audit.js";
+import { upperBound } from "./sorted.js";
 import type {
   AuditDraft,
   AuditEntry,
@@ -54,18 +56,6 @@ class Series {
     const start = fromExclusive === null ? 0 : upperBound(this.ats, fromExclusive);
     return [start, Math.max(start, upperBound(this.ats, toInclusive))];
   }
-}
-
-/** The first position whose value is greater than `value`. */
-function upperBound(sorted: readonly number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((sorted[middle] ?? 0) <= value) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The in-memory {@link Store}; see {@link memoryStore}. */
