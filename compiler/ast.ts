@@ -355,7 +355,8 @@ export interface SessionStep {
 
 /**
  * `expect allow|deny ACTION RESOURCE [env RECORD] [grant DURATION] [by RULE, ...]
- * [reason STRING]`: makes a request in the current session and checks its decision.
+ * [reason STRING] [matches "FILE.json"]`: makes a request in the current session and checks
+ * its decision (with `matches`, the whole decision JSON against a file).
  */
 export interface ExpectDecisionStep {
   readonly kind: "ExpectDecisionStep";
@@ -366,6 +367,8 @@ export interface ExpectDecisionStep {
   readonly grant: DurationLiteral | undefined;
   readonly by: readonly Name[];
   readonly reason: StringLiteral | undefined;
+  /** `matches "FILE.json"`: the whole expected decision JSON, in a file beside the test file. */
+  readonly matches?: StringLiteral | undefined;
   readonly span: Span;
 }
 

@@ -39,6 +39,7 @@ export const diagnosticCodes = {
   AGP2020: { severity: "error", title: "not an agent type" },
   AGP2021: { severity: "error", title: "unknown policy under test" },
   AGP2022: { severity: "error", title: "reserved name" },
+  AGP2023: { severity: "error", title: "expected decision file is missing or not a decision" },
 
   // Types
   AGP3001: { severity: "error", title: "operand types do not fit the operator" },

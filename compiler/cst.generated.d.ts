@@ -436,6 +436,8 @@ export type ExpectDecisionCstChildren = {
   by?: NameListCstNode[];
   Reason?: IToken[];
   reason?: IToken[];
+  matchesKeyword?: IToken[];
+  matches?: IToken[];
 };
 
 export interface AdvanceStepCstNode extends CstNode {

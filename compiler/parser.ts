@@ -446,7 +446,7 @@ export class AgpParser extends CstParser {
   });
 
   /**
-   * expectStep := "expect" ("allow" | "deny") Name expr ("env" expr)? ("grant" Duration)? ("by" Name ("," Name)*)? ("reason" String)?
+   * expectStep := "expect" ("allow" | "deny") Name expr ("env" expr)? ("grant" Duration)? ("by" Name ("," Name)*)? ("reason" String)? ("matches" String)?
    *             | "expect" "session" State ("to" Name ("," Name)*)?  |  "expect" "grant" State
    */
   expectStep = this.RULE("expectStep", () => {
@@ -472,7 +472,10 @@ export class AgpParser extends CstParser {
     ]);
   });
 
-  /** ("allow" | "deny") Name expr ("env" expr)? ("grant" Duration)? ("by" Name ("," Name)*)? ("reason" String)? */
+  /**
+   * ("allow" | "deny") Name expr ("env" expr)? ("grant" Duration)? ("by" Name ("," Name)*)? ("reason" String)? ("matches" String)?
+   * `matches` is a contextual word, not a keyword, so policies may still use it as a name.
+   */
   expectDecision = this.RULE("expectDecision", () => {
     this.OR([
       { ALT: () => this.CONSUME(kw.allow, { LABEL: "effect" }) },
@@ -495,6 +498,13 @@ export class AgpParser extends CstParser {
     this.OPTION4(() => {
       this.CONSUME(kw.reason);
       this.CONSUME(StringLiteral, { LABEL: "reason" });
+    });
+    this.OPTION5({
+      GATE: () => this.LA(1).image === "matches",
+      DEF: () => {
+        this.CONSUME2(Identifier, { LABEL: "matchesKeyword" });
+        this.CONSUME2(StringLiteral, { LABEL: "matches" });
+      },
     });
   });
 

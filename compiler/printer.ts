@@ -163,6 +163,7 @@ function printStep(path: Path, print: PrintChild): Doc | undefined {
         node.grant ? [" grant ", print("grant")] : "",
         node.by.length > 0 ? [" by ", join(", ", path.map(print, "by"))] : "",
         node.reason ? [" reason ", print("reason")] : "",
+        node.matches ? [" matches ", print("matches")] : "",
       ];
     case "AdvanceStep":
       return ["advance ", print("duration")];

@@ -125,6 +125,7 @@ function expectStep(
     const env = optional(d.env);
     const grant = optional(d.grant);
     const reason = optional(d.reason);
+    const matches = optional(d.matches);
     return {
       kind: "ExpectDecisionStep",
       effect: written(required(d.effect)).image === "allow" ? "allow" : "deny",
@@ -134,6 +135,7 @@ function expectStep(
       grant: grant ? durationLiteral(grant) : undefined,
       by: names(optional(d.by)),
       reason: reason ? stringLiteral(reason) : undefined,
+      ...(matches ? { matches: stringLiteral(matches) } : {}),
       span: nodeSpan(node),
     };
   }

@@ -14,6 +14,8 @@ import { HarnessStore } from "./harness-store.js";
 import { entityJson, type EntityCatalog } from "./requests.js";
 import { pointAt, type StepFailure } from "./results.js";
 import { explanationOf } from "./explain.js";
+import type { ExpectedDecisions } from "./expected-decisions.js";
+import { jsonDiff } from "./json-diff.js";
 import { Scenario, ScenarioError } from "./scenario.js";
 
 /** What every case of a file shares: the policy module, the file, the entities, the signer. */
@@ -25,6 +27,8 @@ export interface CaseEnvironment {
   /** Where the virtual clock starts (epoch milliseconds). */
   readonly start: number;
   readonly coverage: CoverageRecorder | undefined;
+  /** The decisions of the file's `matches "FILE.json"` steps. */
+  readonly expectedDecisions: ExpectedDecisions;
 }
 
 /** Runs the steps of `kase` in order, stopping at the first failure; returns it and how many steps ran. */
@@ -99,12 +103,20 @@ async function expectDecision(environment: CaseEnvironment, scenario: Scenario, 
   environment.coverage?.record(environment.test.policy, outcome.decision.rules);
   const expected = expectedDecisionOf(step);
   const mismatches = decisionMismatches(expected, outcome.decision);
+  let diff: string[] = [];
+  if (step.matches !== undefined) {
+    const whole = environment.expectedDecisions.get(step.matches);
+    if (!whole) return fail(step.step, `the expected decision file \`${step.matches}\` was not loaded`);
+    diff = jsonDiff(whole, outcome.decision);
+    if (diff.length > 0) mismatches.push(`the decision JSON differs from \`${step.matches}\``);
+  }
   if (mismatches.length === 0) return undefined;
   const explained = explanationOf(outcome.decision);
   return {
     ...fail(step.step, mismatches.join("; ")),
     expected,
     actual: outcome.decision,
+    ...(diff.length > 0 ? { jsonDiff: diff } : {}),
     ...(explained?.trace ? { explanation: explained.trace } : {}),
     ...(explained && explained.notes.length > 0 ? { notes: explained.notes } : {}),
   };

@@ -32,7 +32,12 @@ export function paletteFor(color: boolean): Palette {
 export function failureLines(failure: StepFailure, palette: Palette = paletteFor(false), color = false): string[] {
   const lines = [`${failure.at.file}:${failure.at.line}:${failure.at.column}: ${palette.red(failure.message)}`];
   lines.push(codeFrame(failure.at.source, failure.at.span, color));
-  if (failure.expected && failure.actual) lines.push(...decisionDiff(failure.expected, failure.actual, palette));
+  if (failure.jsonDiff) {
+    lines.push(`  decision JSON (${palette.green("- expected")}, ${palette.red("+ actual")}):`);
+    for (const line of failure.jsonDiff) {
+      lines.push(`    ${line.startsWith("-") ? palette.green(line) : line.startsWith("+") ? palette.red(line) : palette.dim(line)}`);
+    }
+  } else if (failure.expected && failure.actual) lines.push(...decisionDiff(failure.expected, failure.actual, palette));
   for (const note of failure.notes ?? []) lines.push(`  note: ${note}`);
   if (failure.explanation && failure.actual) lines.push(...explanationLines(failure.explanation, palette));
   return lines;

@@ -44,6 +44,8 @@ export interface StepFailure {
   readonly actual?: Decision;
   /** How every rule for the request's action fared (as `agp eval --explain`). */
   readonly explanation?: readonly RuleTrace[];
+  /** For `matches "FILE.json"`: the line diff of the expected and the actual decision JSON. */
+  readonly jsonDiff?: readonly string[];
   /** Extra lines for the reader (e.g. the runtime refused before the policy decided). */
   readonly notes?: readonly string[];
   /** True when the case could not run at all (an unexpected error), rather than an expectation failing. */

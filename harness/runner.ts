@@ -8,6 +8,7 @@ import type { Signer } from "../runtime/tokens.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { runCaseSteps, type CaseEnvironment } from "./case-run.js";
 import type { CoverageRecorder } from "./coverage.js";
+import { loadExpectedDecisions, type ExpectedDecisions } from "./expected-decisions.js";
 import { EntityCatalog } from "./requests.js";
 import { testSigner } from "./test-signer.js";
 import { DEFAULT_START } from "./scenario.js";
@@ -32,6 +33,8 @@ export interface RunOptions {
   readonly start?: string | number | Date;
   /** How many cases may run at once (16). */
   readonly concurrency?: number;
+  /** The decisions of `matches "FILE.json"` steps; read beside the test file when omitted. */
+  readonly expectedDecisions?: ExpectedDecisions;
 }
 
 /** Runs the cases of `test` (those the filter accepts) against `module`, in file order. */
@@ -45,6 +48,7 @@ export async function runTestFile(test: CheckedTestFile, module: PolicyModule, o
     signer: options.signer ?? (await testSigner()),
     start: typeof start === "number" ? start : new Date(start).getTime(),
     coverage: options.coverage,
+    expectedDecisions: options.expectedDecisions ?? loadExpectedDecisions(test).decisions,
   };
   const cases = options.filter ? test.cases.filter((kase) => options.filter?.(kase.title)) : test.cases;
   const results = await mapConcurrently(cases, options.concurrency ?? DEFAULT_CONCURRENCY, (kase) => runCase(environment, kase));

@@ -9,6 +9,7 @@ import type { CheckedTestFile } from "../compiler/check/model-test.js";
 import type { PolicyModule } from "../stdlib/contract.js";
 import { CoverageRecorder } from "./coverage.js";
 import type { SuiteResult, TestFileResult } from "./results.js";
+import { loadExpectedDecisions } from "./expected-decisions.js";
 import { runTestFile, type RunOptions } from "./runner.js";
 import { testSigner } from "./test-signer.js";
 
@@ -44,6 +45,8 @@ export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): P
     diagnostics.push(...compiled.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
     if (compiled.module) modules.set(policy, compiled.module);
   }
+  const expected = new Map(input.tests.map((test) => [test, loadExpectedDecisions(test)] as const));
+  for (const loaded of expected.values()) diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics)) return { result: undefined, diagnostics };
 
   const coverage = new CoverageRecorder();
@@ -53,7 +56,8 @@ export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): P
     const module = modules.get(test.policy);
     // INVARIANT: every policy under test compiled (errors returned above).
     if (!module) throw new Error(`policy \`${test.policy.name}\` has no module`);
-    files.push(await runTestFile(test, module, { ...options, coverage, signer }));
+    const expectedDecisions = expected.get(test)?.decisions;
+    files.push(await runTestFile(test, module, { ...options, coverage, signer, ...(expectedDecisions ? { expectedDecisions } : {}) }));
   }
   const cases = files.flatMap((file) => file.cases);
   const passed = cases.filter((kase) => kase.passed).length;

@@ -99,6 +99,7 @@ export function checkTestFileWith(
             grantMs: step.grant?.milliseconds,
             rules: step.by.map((rule) => rule.text),
             reason: step.reason?.value,
+            ...(step.matches ? { matches: step.matches.value } : {}),
           };
         case "AdvanceStep":
           return {

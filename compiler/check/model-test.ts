@@ -77,6 +77,8 @@ export interface CheckedExpectDecisionStep {
   /** The rules expected in the decision (`by`), possibly empty. */
   readonly rules: readonly string[];
   readonly reason: string | undefined;
+  /** `matches "FILE.json"`: the file of the whole expected decision JSON, as written (relative to the test file). */
+  readonly matches?: string | undefined;
 }
 
 /** Any other step, passed through with its AST node (nothing to resolve in it beyond names). */
