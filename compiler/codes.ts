@@ -55,6 +55,7 @@ export const diagnosticCodes = {
   AGP3011: { severity: "error", title: "record value does not fit its type" },
   AGP3012: { severity: "error", title: "record values are only allowed in tests" },
   AGP3013: { severity: "error", title: "invalid constant argument" },
+  AGP3014: { severity: "error", title: "type nested too deeply" },
 
   // Policy structure
   AGP4001: { severity: "warning", title: "rule can never apply" },

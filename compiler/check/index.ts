@@ -32,6 +32,7 @@ import { OptionalGuardRule } from "./rules/OptionalGuardRule.js";
 import { ReachabilityRule } from "./rules/ReachabilityRule.js";
 import { ReservedNamesRule } from "./rules/ReservedNamesRule.js";
 import { SeparationRule } from "./rules/SeparationRule.js";
+import { TypeDepthRule } from "./rules/TypeDepthRule.js";
 import { UniqueNamesRule } from "./rules/UniqueNamesRule.js";
 import { checkTestFileWith } from "./checkTestFile.js";
 
@@ -45,6 +46,7 @@ export type { CheckedTestFile } from "./model-test.js";
 const policyRules: readonly ((ctx: CheckContext) => void)[] = [
   UniqueNamesRule,
   ReservedNamesRule,
+  TypeDepthRule,
   KnownTypesRule,
   ActionsOnResourceRule,
   IntentsRule,

@@ -211,6 +211,31 @@ describe("deep nesting and size", () => {
     expect(checked.diagnostics.map((d) => d.code)).toEqual(["AGP1008"]);
   });
 
+  // Deeply nested field types pass the parser's guard up to 200 brackets, but TypeScript gives
+  // up on the generated schemas' types near 13 levels: the checker stops them at 10 (AGP3014).
+  it.each([
+    ["lists", (n: number) => `entity E { x: ${"[".repeat(n)}number${"]".repeat(n)} }`],
+    ["records", (n: number) => `entity E { ${"x: {".repeat(n)} y: number ${"}".repeat(n)} }`],
+    ["optional records", (n: number) => `context { ${"x: {".repeat(n)} y: number ${"}?".repeat(n)} }`],
+  ])(
+    "field types of nested %s compile up to 10 levels, and deeper ones are AGP3014 or AGP1008",
+    async (_, nest) => {
+      const policy = (depth: number) => `${header.replace(/context \{[^\n]*\n/, "")}${nest(depth)}\nallow r: read\n`;
+      expect((await compile(policy(10), { path: "deep.agp" })).result?.javascript).toContain("export function decide");
+      for (const [depth, code] of [
+        [11, "AGP3014"],
+        [190, "AGP3014"],
+        [DEEP, "AGP1008"],
+      ] as const) {
+        const text = policy(depth);
+        const compiled = await compile(text, { path: "deep.agp" });
+        expectSound(text, compiled.diagnostics);
+        expect(compiled.diagnostics.map((d) => d.code)).toEqual([code]);
+      }
+    },
+    60_000,
+  );
+
   it("10,000 nested parentheses in a test file's fixture give a diagnostic", () => {
     const text = `test expenses\nlet x = ${"(".repeat(DEEP)}1${")".repeat(DEEP)}\n`;
     const tested = checkTest(text, { path: "deep.test.agp" }, (name) => examplePolicies.get(name));
