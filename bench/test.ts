@@ -103,7 +103,7 @@ async function phases(directory: string): Promise<{ checkMs: number; compileMs: 
   for (const test of workspace.tests) {
     const module = test.policyFile ? modules.get(test.policyFile.file.displayPath) : undefined;
     if (!test.test || !module) throw new Error(`cannot run ${test.file.displayPath}`);
-    const result = await runTestFile(test.test, module);
+    const result = await runTestFile(test.test, module, { cwd: directory });
     const failed = result.cases.filter((kase) => !kase.passed);
     if (failed.length > 0) throw new Error(`${failed.length} cases failed in ${test.file.displayPath}: ${failed[0]?.failure?.message}`);
   }

@@ -18,20 +18,27 @@ export type ExpectedDecisions = ReadonlyMap<string, Decision>;
 
 const DECISION_KEYS = ["decision", "grant", "rules", "reasons", "consequences"] as const;
 
-/** Where `matches` paths of `test` are resolved: beside the test file. */
+/**
+ * Where a `matches` path of `test` is, as shown in messages: beside the test file. The test
+ * file's path is its display path, relative to the directory the run started in.
+ */
 export function expectedDecisionPath(test: CheckedTestFile, written: string): string {
   return path.join(path.dirname(test.source.path), written);
 }
 
-/** Reads and validates every `matches` file of `test`; never throws. */
-export function loadExpectedDecisions(test: CheckedTestFile): { decisions: ExpectedDecisions; diagnostics: Diagnostic[] } {
+/**
+ * Reads and validates every `matches` file of `test`, resolving display paths against
+ * `cwd` (the directory they are relative to; the process's by default); never throws.
+ */
+export function loadExpectedDecisions(test: CheckedTestFile, cwd = process.cwd()): { decisions: ExpectedDecisions; diagnostics: Diagnostic[] } {
   const decisions = new Map<string, Decision>();
   const diagnostics: Diagnostic[] = [];
   for (const kase of test.cases) {
     for (const step of kase.steps) {
       if (step.kind !== "expectDecision" || step.matches === undefined || decisions.has(step.matches)) continue;
       const where = step.step.matches?.span ?? step.step.span;
-      const loaded = loadDecisionFile(expectedDecisionPath(test, step.matches), test.source, where);
+      const shown = expectedDecisionPath(test, step.matches);
+      const loaded = loadDecisionFile(path.resolve(cwd, shown), shown, test.source, where);
       if ("decision" in loaded) decisions.set(step.matches, loaded.decision);
       else if (!diagnostics.some((known) => known.message === loaded.diagnostic.message)) diagnostics.push(loaded.diagnostic);
     }
@@ -39,7 +46,7 @@ export function loadExpectedDecisions(test: CheckedTestFile): { decisions: Expec
   return { decisions, diagnostics };
 }
 
-function loadDecisionFile(file: string, testSource: Source, stepSpan: Span): { decision: Decision } | { diagnostic: Diagnostic } {
+function loadDecisionFile(file: string, shown: string, testSource: Source, stepSpan: Span): { decision: Decision } | { diagnostic: Diagnostic } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -47,12 +54,12 @@ function loadDecisionFile(file: string, testSource: Source, stepSpan: Span): { d
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? "error"})`;
     return {
-      diagnostic: createDiagnostic("AGP2023", `expected decision file \`${file}\` ${why}`, testSource, stepSpan, {
+      diagnostic: createDiagnostic("AGP2023", `expected decision file \`${shown}\` ${why}`, testSource, stepSpan, {
         help: "paths are relative to the test file; write the file with `agp eval POLICY --request REQUEST.json > FILE.json`",
       }),
     };
   }
-  const source = new Source(text, file);
+  const source = new Source(text, shown);
   const jsonError = findJsonError(text);
   if (jsonError) {
     const span = { start: jsonError.offset, end: Math.min(text.length, jsonError.offset + Math.max(1, jsonError.found.length)) };

@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly concurrency?: number;
   /** The decisions of `matches "FILE.json"` steps; read beside the test file when omitted. */
   readonly expectedDecisions?: ExpectedDecisions;
+  /** The directory the test files' paths are relative to (the process's by default). */
+  readonly cwd?: string;
 }
 
 /** Runs the cases of `test` (those the filter accepts) against `module`, in file order. */
@@ -48,7 +50,7 @@ export async function runTestFile(test: CheckedTestFile, module: PolicyModule, o
     signer: options.signer ?? (await testSigner()),
     start: typeof start === "number" ? start : new Date(start).getTime(),
     coverage: options.coverage,
-    expectedDecisions: options.expectedDecisions ?? loadExpectedDecisions(test).decisions,
+    expectedDecisions: options.expectedDecisions ?? loadExpectedDecisions(test, options.cwd).decisions,
   };
   const cases = options.filter ? test.cases.filter((kase) => options.filter?.(kase.title)) : test.cases;
   const results = await mapConcurrently(cases, options.concurrency ?? DEFAULT_CONCURRENCY, (kase) => runCase(environment, kase));

@@ -21,7 +21,7 @@ export interface SuiteInput {
 }
 
 /** Options of {@link runSuite}. */
-export interface SuiteOptions extends Pick<RunOptions, "filter" | "start" | "concurrency"> {
+export interface SuiteOptions extends Pick<RunOptions, "filter" | "start" | "concurrency" | "cwd"> {
   /**
    * Type-check each generated module before running it (off by default: `agp check` and
    * `agp compile` cover it, and it is most of the compile time).
@@ -45,7 +45,7 @@ export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): P
     diagnostics.push(...compiled.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
     if (compiled.module) modules.set(policy, compiled.module);
   }
-  const expected = new Map(input.tests.map((test) => [test, loadExpectedDecisions(test)] as const));
+  const expected = new Map(input.tests.map((test) => [test, loadExpectedDecisions(test, options.cwd)] as const));
   for (const loaded of expected.values()) diagnostics.push(...loaded.diagnostics);
   if (hasErrors(diagnostics)) return { result: undefined, diagnostics };
 

@@ -59,7 +59,7 @@ export async function runTest(io: CliIO, args: TestArguments): Promise<ExitCode>
   }
 
   const policies = workspace.policies.flatMap((policy) => (policy.policy ? [policy.policy] : []));
-  const outcome = await runSuite({ tests: checked, policies }, filter ? { filter } : {});
+  const outcome = await runSuite({ tests: checked, policies }, { cwd: io.cwd, ...(filter ? { filter } : {}) });
   const all = [...diagnostics, ...outcome.diagnostics];
   if (!outcome.result) {
     render({ result: undefined, diagnostics: all, coverage });
