@@ -177,3 +177,21 @@ describe("test steps", () => {
     ]);
   });
 });
+
+describe("expect ... matches FILE.json", () => {
+  it("keeps the file of the whole expected decision, after every other clause", () => {
+    const { steps: parsed, source } = steps('expect deny read doc by night reason "too early" matches "decisions/night.json"');
+    const step = parsed[0];
+    if (step?.kind !== "ExpectDecisionStep") throw new Error("not an expect step");
+    expect(step.matches?.value).toBe("decisions/night.json");
+    expect(source.slice(step.matches?.span ?? step.span)).toBe('"decisions/night.json"');
+    expect(step.reason?.value).toBe("too early");
+  });
+
+  it("is a contextual word: a step without it has none, and a misplaced one is a parse error", () => {
+    const { steps: parsed } = steps("expect allow read doc");
+    expect(parsed[0]?.kind === "ExpectDecisionStep" && parsed[0].matches).toBeUndefined();
+    const source = new Source('test p\ncase "c" {\nexpect allow read doc matching "x.json"\n}', "x.test.agp");
+    expect(parseTestFile(source).diagnostics.length).toBeGreaterThan(0);
+  });
+});
