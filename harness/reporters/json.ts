@@ -59,6 +59,7 @@ function failureJson(failure: StepFailure) {
     ...location(failure.at),
     ...(failure.expected ? { expected: failure.expected } : {}),
     ...(failure.actual ? { actual: failure.actual } : {}),
+    ...(failure.jsonDiff ? { jsonDiff: failure.jsonDiff } : {}),
     ...(failure.explanation ? { explanation: failure.explanation } : {}),
     ...(failure.notes ? { notes: failure.notes } : {}),
   };
