@@ -114,7 +114,7 @@ async function phases(directory: string): Promise<{ checkMs: number; compileMs: 
 const { directory, cases } = generateSuite();
 try {
   console.log(`load average ${loadavg().map((load) => load.toFixed(1)).join(" ")} on ${cpus().length} cores (figures grow with load)`);
-  console.log(`agp test on a generated suite of ${cases.toLocaleString("en")} cases (3 policies, compile included), median of ${REPETITIONS} runs\n`);
+  console.log(`agp test on a generated suite of ${cases.toLocaleString("en")} cases (3 policies, compile included), median (and best) of ${REPETITIONS} runs\n`);
   const summary = new RegExp(`^${cases} passed, 0 failed$`, "m");
   timeCommand(["test", directory], summary);
   const testRuns: { wallMs: number; cpuMs: number }[] = [];
@@ -124,6 +124,7 @@ try {
     testRuns.push(timeCommand(["test", directory], summary));
   }
   const test = median(testRuns.map((run) => run.wallMs));
+  const bestTest = Math.min(...testRuns.map((run) => run.wallMs));
   const check = median(checkRuns.map((run) => run.wallMs));
   const testCpu = median(testRuns.map((run) => run.cpuMs));
   const checkCpu = median(checkRuns.map((run) => run.cpuMs));
@@ -133,6 +134,7 @@ try {
 
   const row = (label: string, ms: number, note = "") => console.log(`  ${label.padEnd(38)} ${ms.toFixed(0).padStart(6)} ms${note}`);
   row("agp test (node process, end to end)", test, `   ${(test / AIM_MS).toFixed(2)}× the aim of ${AIM_MS} ms`);
+  row("  best of the runs (least disturbed)", bestTest, `   ${(bestTest / AIM_MS).toFixed(2)}× the aim`);
   row("  its CPU time (less sensitive to load)", testCpu, `   ${(testCpu / AIM_MS).toFixed(2)}× the aim`);
   row("agp check, same files (baseline)", check, `   agp test is ${(test / check).toFixed(2)}× agp check`);
   row("  its CPU time", checkCpu, `   agp test is ${(testCpu / checkCpu).toFixed(2)}× agp check`);
