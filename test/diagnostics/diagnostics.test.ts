@@ -2,13 +2,15 @@
  * One sample per diagnostic code. Each file in `samples/` starts with lines
  * `// expect AGPxxxx \`underlined text\`` and must report exactly those codes, each
  * underlining exactly that text (Cedar's habit: assert the source text, not offsets).
- * Test-file samples (`*.test.agp`) are checked against `samples/_base.agp`.
+ * Test-file samples (`*.test.agp`) are checked against `samples/_base.agp`, then have the
+ * decision files of their `expect ... matches` steps read, as `agp test` does.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { check, checkTest, diagnosticCodes, type Diagnostic } from "../../compiler/index.js";
+import { loadExpectedDecisions } from "../../harness/expected-decisions.js";
 
 const samplesDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), "samples");
 const sampleFiles = readdirSync(samplesDirectory)
@@ -23,9 +25,12 @@ function expectations(text: string): { code: string; underlined: string }[] {
 
 function diagnose(name: string, text: string): readonly Diagnostic[] {
   if (name.endsWith(".test.agp")) {
-    return checkTest(text, { path: name }, (policyName) => (policyName === "base" ? basePolicy.policy : undefined), [
+    const checked = checkTest(text, { path: name }, (policyName) => (policyName === "base" ? basePolicy.policy : undefined), [
       "base",
-    ]).diagnostics;
+    ]);
+    // `agp test` reads the files that `expect ... matches` names once the test checks cleanly.
+    if (!checked.test || checked.diagnostics.length > 0) return checked.diagnostics;
+    return loadExpectedDecisions(checked.test, samplesDirectory).diagnostics;
   }
   return check(text, { path: name }).diagnostics;
 }
