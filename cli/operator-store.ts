@@ -5,8 +5,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type { OperatorView } from "../runtime/index.js";
-import { openOperatorView, sqliteStore } from "../runtime/index.js";
-import { UsageError, type CliIO } from "./io.js";
+import { AgpRuntimeError, openOperatorView, sqliteStore } from "../runtime/index.js";
+import { ExitCode, UsageError, type CliIO } from "./io.js";
 
 /** How operator commands print what they list. */
 export const listFormats = ["table", "json"] as const;
@@ -16,9 +16,10 @@ export type ListFormat = (typeof listFormats)[number];
 
 /**
  * Opens the store at `file` (relative to the CLI's cwd), runs `task` on its operator view
- * and closes it. A missing or unreadable file is a usage error, never a stack trace.
+ * and closes it. A missing or unreadable file is a usage error, never a stack trace; a
+ * refusal of the runtime (an unknown review, a store failure) is printed and exits 1.
  */
-export async function withOperatorView<T>(io: CliIO, file: string, task: (view: OperatorView) => Promise<T>): Promise<T> {
+export async function withOperatorView(io: CliIO, file: string, task: (view: OperatorView) => Promise<ExitCode>): Promise<ExitCode> {
   const absolute = path.resolve(io.cwd, file);
   if (!existsSync(absolute) || !statSync(absolute).isFile()) {
     throw new UsageError(`no store at \`${file}\` (give the SQLite file a service writes with --store)`);
@@ -31,6 +32,10 @@ export async function withOperatorView<T>(io: CliIO, file: string, task: (view: 
   }
   try {
     return await task(openOperatorView(store));
+  } catch (error) {
+    if (!(error instanceof AgpRuntimeError)) throw error;
+    io.err(`agp: ${error.message}\n`);
+    return ExitCode.failure;
   } finally {
     await store.close();
   }

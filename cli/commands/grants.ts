@@ -3,7 +3,7 @@
  * now, and revoking a grant, a session or a principal at once (as `rt.revoke` does).
  */
 import type { RevokeTarget } from "../../runtime/index.js";
-import { AgpRuntimeError, entityKey } from "../../runtime/index.js";
+import { entityKey } from "../../runtime/index.js";
 import { ExitCode, UsageError, type CliIO } from "../io.js";
 import type { ListFormat } from "../operator-store.js";
 import { isoTime, principalArgument, printJson, printTable, withOperatorView } from "../operator-store.js";
@@ -65,27 +65,19 @@ export async function runGrantsRevoke(io: CliIO, args: GrantsRevokeArguments): P
   const target: RevokeTarget =
     args.grant !== undefined ? { grant: args.grant } : args.session !== undefined ? { session: args.session } : { principal: principalArgument(args.principal ?? "") };
   return withOperatorView(io, args.store, async (view) => {
-    try {
-      const result = await view.revoke(target, { by: args.by });
-      if ("grant" in target) {
-        if (result.grants.length === 0) {
-          io.err(`agp: no live grant \`${target.grant}\` to revoke (unknown or already revoked)\n`);
-          return ExitCode.failure;
-        }
-        io.out(`revoked grant ${target.grant}\n`);
-      } else if ("session" in target) {
-        io.out(`revoked session ${target.session}: its grants no longer redeem\n`);
-      } else {
-        const ended = result.sessions.length;
-        io.out(`revoked principal ${String(target.principal)}: ${ended} open session${ended === 1 ? "" : "s"} ended, new sessions refused\n`);
-      }
-      return ExitCode.ok;
-    } catch (error) {
-      if (error instanceof AgpRuntimeError) {
-        io.err(`agp: ${error.message}\n`);
+    const result = await view.revoke(target, { by: args.by });
+    if ("grant" in target) {
+      if (result.grants.length === 0) {
+        io.err(`agp: no live grant \`${target.grant}\` to revoke (unknown or already revoked)\n`);
         return ExitCode.failure;
       }
-      throw error;
+      io.out(`revoked grant ${target.grant}\n`);
+    } else if ("session" in target) {
+      io.out(`revoked session ${target.session}: its grants no longer redeem\n`);
+    } else {
+      const ended = result.sessions.length;
+      io.out(`revoked principal ${String(target.principal)}: ${ended} open session${ended === 1 ? "" : "s"} ended, new sessions refused\n`);
     }
+    return ExitCode.ok;
   });
 }

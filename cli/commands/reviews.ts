@@ -2,7 +2,6 @@
  * `agp reviews list|approve|reject --store FILE`: the sessions monitors suspended, waiting
  * for a human; approving resumes a session, rejecting ends it (as `rt.reviews.resolve`).
  */
-import { AgpRuntimeError } from "../../runtime/index.js";
 import { ExitCode, type CliIO } from "../io.js";
 import type { ListFormat } from "../operator-store.js";
 import { isoTime, printJson, printTable, withOperatorView } from "../operator-store.js";
@@ -43,17 +42,9 @@ export interface ReviewsResolveArguments {
 /** Resolves a pending review; exit 1 for an unknown or already resolved review. */
 export async function runReviewsResolve(io: CliIO, args: ReviewsResolveArguments): Promise<ExitCode> {
   return withOperatorView(io, args.store, async (view) => {
-    try {
-      const review = await view.reviews.resolve(args.id, args.verdict, { by: args.by, ...(args.note === undefined ? {} : { note: args.note }) });
-      const effect = args.verdict === "approve" ? "resumed" : "ended";
-      io.out(`${review.status} review ${review.id} by ${args.by}: session ${review.session} ${effect}\n`);
-      return ExitCode.ok;
-    } catch (error) {
-      if (error instanceof AgpRuntimeError) {
-        io.err(`agp: ${error.message}\n`);
-        return ExitCode.failure;
-      }
-      throw error;
-    }
+    const review = await view.reviews.resolve(args.id, args.verdict, { by: args.by, ...(args.note === undefined ? {} : { note: args.note }) });
+    const effect = args.verdict === "approve" ? "resumed" : "ended";
+    io.out(`${review.status} review ${review.id} by ${args.by}: session ${review.session} ${effect}\n`);
+    return ExitCode.ok;
   });
 }
