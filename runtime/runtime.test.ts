@@ -60,6 +60,9 @@ describe("the expense scenario", () => {
     const outcome = await session.request({ action: "submit", resource: { ...reportOf("r1", alice), amount: "lots" }, env: officeHours });
     expect(outcome.allowed).toBe(false);
     expect(outcome.decision.reasons[0]).toMatch(/^invalid request: resource\.amount: /);
+    const badEntity = await session.request({ action: "submit", resource: reportOf("r2", alice), env: officeHours, entities: [{ type: "User", id: "bob", department: 7 }] });
+    // Paths are written as agp eval writes them: list positions in brackets.
+    expect(badEntity.decision.reasons[0]).toMatch(/^invalid request: entities\[0\]\.department: /);
     const garbage = await session.request(null as never);
     expect(garbage.allowed).toBe(false);
   });

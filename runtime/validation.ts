@@ -1,7 +1,9 @@
 /**
  * Validation messages: a schema's issues as one line, for deny reasons and typed errors. The
- * issue texts themselves come from stdlib's `validationMessage`, shared with `agp eval`.
+ * issue texts and the field paths come from stdlib (`validationMessage`, `formatPath`), so
+ * the runtime names a field exactly as `agp eval` does.
  */
+import { formatPath } from "../stdlib/schemas.js";
 
 /** One issue of a schema, as zod reports it. */
 export interface SchemaIssue {
@@ -9,12 +11,9 @@ export interface SchemaIssue {
   readonly message: string;
 }
 
-/** `resource.amount: expected number, received string; env.hour: ...` (at most five issues). */
+/** `resource.amount: expected a number, got ...; entities[0].id: ...` (at most five issues). */
 export function formatIssues(issues: readonly SchemaIssue[]): string {
-  const shown = issues.slice(0, 5).map((issue) => {
-    const path = issue.path.map(String).join(".");
-    return path === "" ? issue.message : `${path}: ${issue.message}`;
-  });
+  const shown = issues.slice(0, 5).map((issue) => (issue.path.length === 0 ? issue.message : `${formatPath(issue.path)}: ${issue.message}`));
   const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : "";
   return (shown.join("; ") || "the request does not fit the policy's schema") + more;
 }
