@@ -132,3 +132,13 @@ describe("decodeStringLiteral", () => {
     expect(decodeStringLiteral('"a\\\\"')).toEqual({ value: "a\\", problems: [] });
   });
 });
+
+describe("chevrotain bundle", () => {
+  it("is loaded from the file beside the package entry, the same version as the package", async () => {
+    const { chevrotain, chevrotainBundleUrl } = await import("./lexer.js");
+    const { readFileSync } = await import("node:fs");
+    expect(readFileSync(chevrotainBundleUrl, "utf8").length).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", chevrotainBundleUrl), "utf8")) as { version: string };
+    expect(chevrotain.VERSION).toBe(manifest.version);
+  });
+});

@@ -4,9 +4,10 @@
  * (letDecl | caseDecl)*`) are driven by parse.ts, which parses and recovers each declaration
  * on its own; this file holds every production below them. CST types: cst.generated.d.ts.
  */
-import { CstParser, tokenMatcher, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
 import {
   allTokens,
+  chevrotain,
   AnyName,
   BinaryOperator,
   DurationLiteral,
@@ -29,7 +30,10 @@ const notInsertable: ReadonlySet<TokenType> = new Set([
   NumberLike,
 ]);
 
+const { CstParser, tokenMatcher } = chevrotain;
+
 /** The agp grammar. Use the shared {@link agpParser}; building one costs a grammar analysis. */
+
 export class AgpParser extends CstParser {
   constructor() {
     super([...allTokens], {
