@@ -150,13 +150,13 @@ export async function compileToModule(
   if (!checked.policy || hasErrors(checked.diagnostics)) return { module: undefined, diagnostics: checked.diagnostics };
   const policy = checked.policy;
   try {
-    // Loaded, never written: the emitted code needs no formatting.
-    const typescript = emitModule(policy, { sourcePath: options.path });
     if (options.typecheck !== false) {
-      const typeErrors = typecheckModule(typescript, policy);
+      const typeErrors = typecheckModule(emitModule(policy, { sourcePath: options.path }), policy);
       if (typeErrors.length > 0) return { module: undefined, diagnostics: [...checked.diagnostics, ...typeErrors] };
     }
-    return { module: loadPolicyModule(typescript, options.path), diagnostics: checked.diagnostics };
+    // Loaded, never written: the module's JavaScript, emitted directly (no TypeScript, no formatting).
+    const body = emitModule(policy, { sourcePath: options.path, target: "function" });
+    return { module: loadPolicyModule(body, options.path), diagnostics: checked.diagnostics };
   } catch (error) {
     return { module: undefined, diagnostics: [...checked.diagnostics, internalError(policy, error)] };
   }

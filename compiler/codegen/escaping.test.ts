@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { check } from "../index.js";
 import { loadPolicyModule } from "../load.js";
 import { listFacts } from "../../stdlib/list-facts.js";
-import { generateModule } from "./index.js";
+import { emitModule, generateModule } from "./index.js";
 import { typecheckModule } from "./typecheck.js";
 import ts from "typescript";
 
@@ -57,7 +57,7 @@ allow rest: read`;
         for (const value of [reason, description, needle]) {
           if (/["'`\n\r\u2028\u2029]|\*\/|<\//.test(value)) expect(code).not.toContain(value);
         }
-        const module = loadPolicyModule(typescript);
+        const module = loadPolicyModule(emitModule(policy, { sourcePath: "escaping.agp", target: "function" }));
         expect(module.rules[0]?.reason).toBe(reason);
         expect(module.intents["look"]?.description).toBe(description);
         const request = module.requestSchema.parse({

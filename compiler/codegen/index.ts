@@ -5,7 +5,7 @@
  * the same policy and path give byte-identical output.
  */
 import type { CheckedPolicy } from "../check/model.js";
-import { EmitContext } from "./emit/context.js";
+import { EmitContext, type EmitTarget } from "./emit/context.js";
 import { emitChecks, emitDecide } from "./emit/decide.js";
 import { collectDecls, historyOwners } from "./emit/decls.js";
 import { emitExplain } from "./emit/explain.js";
@@ -23,6 +23,12 @@ import { typecheckModule } from "./typecheck.js";
 export interface GenerateOptions {
   /** The policy's path as shown in the header: relative, never absolute. */
   readonly sourcePath: string;
+}
+
+/** Options of {@link emitModule}. */
+export interface EmitOptions extends GenerateOptions {
+  /** TypeScript (the default), or the same module with its types erased ({@link EmitTarget}). */
+  readonly target?: EmitTarget;
 }
 
 /** The generated module's TypeScript source, formatted. */
@@ -60,8 +66,8 @@ export async function generateCheckedModule(policy: CheckedPolicy, options: Gene
 }
 
 /** The unformatted module text (exported for benchmarks and tests of the emitters). */
-export function emitModule(policy: CheckedPolicy, options: GenerateOptions): string {
-  const context = new EmitContext(policy, options.sourcePath);
+export function emitModule(policy: CheckedPolicy, options: EmitOptions): string {
+  const context = new EmitContext(policy, options.sourcePath, options.target);
   const expressions = new ExpressionEmitter(context);
   const decls = collectDecls(policy);
   // Body first: emitters register the imports and constants they use as they go.
@@ -75,7 +81,7 @@ export function emitModule(policy: CheckedPolicy, options: GenerateOptions): str
     emitExplain(context, decls),
   ];
   const hoisted = context.renderHoisted();
-  return [emitHeader(options.sourcePath, policy.name), context.imports.render(), hoisted, ...body]
+  return [emitHeader(options.sourcePath, policy.name), context.imports.render(), hoisted, ...body, context.renderExports()]
     .filter((part) => part !== "")
     .join("\n\n")
     .concat("\n");

@@ -3,24 +3,20 @@
  * services. Per-file transpilation, so it is fast and deterministic; the module's exports
  * all carry explicit types, which is what `transpileDeclaration` needs.
  */
-import { createRequire } from "node:module";
 import type * as TypeScript from "typescript";
-
-// Required, not imported: importing TypeScript as an ES module makes Node scan all of its
-// 9 MB CommonJS source for export names, about 0.9 s of CPU on every command.
-const ts: typeof TypeScript = createRequire(import.meta.url)("typescript");
-
-const options: TypeScript.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  declaration: true,
-  isolatedDeclarations: true,
-  newLine: ts.NewLineKind.LineFeed,
-  removeComments: false,
-};
+import { typescript as loadTypescript } from "./typescript.js";
 
 /** The JavaScript (ESM) and declarations of a generated module. */
 export function transpileModule(typescript: string): { javascript: string; declarations: string } {
+  const ts = loadTypescript();
+  const options: TypeScript.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    declaration: true,
+    isolatedDeclarations: true,
+    newLine: ts.NewLineKind.LineFeed,
+    removeComments: false,
+  };
   const javascript = ts.transpileModule(typescript, { compilerOptions: options, fileName: "policy.ts", reportDiagnostics: false });
   const declarations = ts.transpileDeclaration(typescript, { compilerOptions: options, fileName: "policy.ts", reportDiagnostics: true });
   if (declarations.diagnostics && declarations.diagnostics.length > 0) {

@@ -4,7 +4,6 @@
  * package's stdlib and `zod` from node_modules. A type error there is a compiler bug, reported
  * as AGP9001 at the policy span the failing code was generated from.
  */
-import { createRequire } from "node:module";
 import type * as TypeScript from "typescript";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -12,10 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { CheckedPolicy } from "../check/model.js";
 import { createDiagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Span } from "../source.js";
-
-// Required, not imported: importing TypeScript as an ES module makes Node scan all of its
-// 9 MB CommonJS source for export names, about 0.9 s of CPU on every command.
-const ts: typeof TypeScript = createRequire(import.meta.url)("typescript");
+import { typescript as loadTypescript } from "./typescript.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // From sources (vitest): compiler/codegen → stdlib/index.ts; from dist: dist/compiler/codegen → dist/stdlib/index.d.ts.
@@ -25,27 +21,47 @@ const stdlibEntry = [path.resolve(here, "../../stdlib/index.ts"), path.resolve(h
 // INVARIANT: the virtual module sits inside the package so `zod` resolves from its node_modules.
 const generatedFile = path.resolve(here, "../../__agp_generated__.ts");
 
-const compilerOptions: TypeScript.CompilerOptions = {
-  strict: true,
-  noUncheckedIndexedAccess: true,
-  noImplicitOverride: true,
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  lib: ["lib.es2022.d.ts"],
-  types: [],
-  skipLibCheck: true,
-  noEmit: true,
-  isolatedModules: true,
-};
+/** The compiler, its options and what every check in this process shares, made on first use. */
+interface Checker {
+  readonly ts: typeof TypeScript;
+  readonly compilerOptions: TypeScript.CompilerOptions;
+  readonly resolutionCache: TypeScript.ModuleResolutionCache;
+  readonly baseHost: TypeScript.CompilerHost;
+  /** Parsed library files (lib, zod, stdlib). */
+  readonly sourceFileCache: Map<string, TypeScript.SourceFile>;
+  previousProgram: TypeScript.Program | undefined;
+}
 
-// Parsed library files (lib, zod, stdlib) are shared by every check in this process.
-const sourceFileCache = new Map<string, TypeScript.SourceFile>();
-const resolutionCache = ts.createModuleResolutionCache(process.cwd(), (name) => name, compilerOptions);
-const baseHost = ts.createCompilerHost(compilerOptions, true);
-let previousProgram: TypeScript.Program | undefined;
+let shared: Checker | undefined;
 
-function createHost(generated: TypeScript.SourceFile): TypeScript.CompilerHost {
+function checker(): Checker {
+  if (shared) return shared;
+  const ts = loadTypescript();
+  const compilerOptions: TypeScript.CompilerOptions = {
+    strict: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+    skipLibCheck: true,
+    noEmit: true,
+    isolatedModules: true,
+  };
+  shared = {
+    ts,
+    compilerOptions,
+    resolutionCache: ts.createModuleResolutionCache(process.cwd(), (name) => name, compilerOptions),
+    baseHost: ts.createCompilerHost(compilerOptions, true),
+    sourceFileCache: new Map(),
+    previousProgram: undefined,
+  };
+  return shared;
+}
+
+function createHost({ ts, compilerOptions, baseHost, resolutionCache, sourceFileCache }: Checker, generated: TypeScript.SourceFile): TypeScript.CompilerHost {
   return {
     ...baseHost,
     fileExists: (file) => file === generatedFile || baseHost.fileExists(file),
@@ -77,6 +93,8 @@ function createHost(generated: TypeScript.SourceFile): TypeScript.CompilerHost {
 
 /** The TypeScript diagnostics of a generated module (empty when it type-checks). */
 export function typecheckGenerated(typescript: string): readonly TypeScript.Diagnostic[] {
+  const state = checker();
+  const { ts } = state;
   // Doc comments mean nothing to the check: skip parsing them.
   const generated = ts.createSourceFile(
     generatedFile,
@@ -87,11 +105,11 @@ export function typecheckGenerated(typescript: string): readonly TypeScript.Diag
   );
   const program = ts.createProgram({
     rootNames: [generatedFile],
-    options: compilerOptions,
-    host: createHost(generated),
-    oldProgram: previousProgram,
+    options: state.compilerOptions,
+    host: createHost(state, generated),
+    oldProgram: state.previousProgram,
   });
-  previousProgram = program;
+  state.previousProgram = program;
   const file = program.getSourceFile(generatedFile);
   if (!file) throw new Error("the generated module is missing from its program");
   const global = program.getOptionsDiagnostics();
@@ -100,7 +118,9 @@ export function typecheckGenerated(typescript: string): readonly TypeScript.Diag
 
 /** Type-checks a generated module; each error is an AGP9001 naming the policy span it came from. */
 export function typecheckModule(typescript: string, policy: CheckedPolicy): Diagnostic[] {
-  return typecheckGenerated(typescript).map((diagnostic) => {
+  const diagnostics = typecheckGenerated(typescript);
+  const { ts } = checker();
+  return diagnostics.map((diagnostic) => {
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
     const offset = diagnostic.start ?? 0;
     const span = spanAt(typescript, offset) ?? policy.ast.name.span;

@@ -1,6 +1,7 @@
 /**
- * What every emitter of one module shares: the checked policy, the import collector, the
- * module-level constants hoisted out of functions, and how policy types map to TypeScript.
+ * What every emitter of one module shares: the checked policy, the target, the import
+ * collector, the module-level constants hoisted out of functions, and how policy types map
+ * to TypeScript.
  */
 import type { HistoryExpr } from "../../ast.js";
 import type { CheckedPolicy } from "../../check/model.js";
@@ -8,9 +9,18 @@ import type { Type } from "../../types.js";
 import { commentText, namedIdentifier, propertyKey, stringLiteral, typeName } from "../escape.js";
 import { ImportCollector } from "./imports.js";
 
+/**
+ * What the emitters write: `typescript`, the module of record (type-checked, formatted,
+ * shipped); `javascript`, the same module with every type erased (an ES module); `function`,
+ * that JavaScript as the body of a function of `require` that returns the exports, which is
+ * how a policy compiled in memory is loaded without TypeScript.
+ */
+export type EmitTarget = "typescript" | "javascript" | "function";
+
 /** The state of generating one module. */
 export class EmitContext {
-  readonly imports = new ImportCollector();
+  readonly imports: ImportCollector;
+  private readonly exportedNames: string[] = [];
   private readonly hoisted = new Map<string, string>();
   private readonly hoistedDeclarations: string[] = [];
   private readonly readers = new Map<string, string>();
@@ -20,8 +30,30 @@ export class EmitContext {
   constructor(
     readonly policy: CheckedPolicy,
     readonly sourcePath: string,
+    readonly target: EmitTarget = "typescript",
   ) {
     this.historyIndex = new Map(policy.historyQueries.map((query, index) => [query, index]));
+    this.imports = new ImportCollector(target);
+  }
+
+  /**
+   * `text` when emitting TypeScript, nothing otherwise: every annotation, type argument,
+   * cast and type declaration goes through here, so erasing types is exact by construction.
+   */
+  typed(text: string): string {
+    return this.target === "typescript" ? text : "";
+  }
+
+  /** The `export ` keyword of a module-level declaration named `name` (recorded instead in a function body). */
+  exportKeyword(name: string): string {
+    if (this.target !== "function") return "export ";
+    this.exportedNames.push(name);
+    return "";
+  }
+
+  /** The closing `return` of a function body that hands back the exports; empty for modules. */
+  renderExports(): string {
+    return this.target === "function" ? `return { ${this.exportedNames.join(", ")} };` : "";
   }
 
   /**
@@ -34,7 +66,7 @@ export class EmitContext {
     if (known !== undefined) return known;
     const name = `constant$${this.hoisted.size}`;
     this.hoisted.set(key, name);
-    this.hoistedDeclarations.push(`const ${name}: ${type} = ${initializer};`);
+    this.hoistedDeclarations.push(`const ${name}${this.typed(`: ${type}`)} = ${initializer};`);
     return name;
   }
 
@@ -49,7 +81,7 @@ export class EmitContext {
       const entityRef = this.imports.type("EntityRef");
       this.readers.set(
         name,
-        `/** The record of the \`${commentText(type)}\` an entity reference points to; a missing one is an evaluation error. */\nfunction ${name}(request: Request, ref: ${entityRef}): ${tsName} {\nreturn ${this.imports.value("attributesOf")}<${tsName}>(request.entities, ref, ${stringLiteral(type)});\n}`,
+        `/** The record of the \`${commentText(type)}\` an entity reference points to; a missing one is an evaluation error. */\nfunction ${name}(request${this.typed(": Request")}, ref${this.typed(`: ${entityRef}`)})${this.typed(`: ${tsName}`)} {\nreturn ${this.imports.value("attributesOf")}${this.typed(`<${tsName}>`)}(request.entities, ref, ${stringLiteral(type)});\n}`,
       );
     }
     return name;

@@ -24,18 +24,19 @@ const SMALL_SET = 8;
 /** The check functions of every rule, separation and monitor. */
 export function emitChecks(context: EmitContext, expressions: ExpressionEmitter, decls: readonly DeclInfo[]): string {
   const { imports } = context;
+  const typed = (text: string) => context.typed(text);
   const facts = imports.type("Facts");
   const separations = decls.filter((info) => info.kind === "separate");
   return decls
     .map((info) => {
       const resourceType = narrowResource(context, info.resourceTypes) ?? "Resource";
-      const signature = `function ${info.checkFunction}(request: Request, resource: ${resourceType}, facts: ${facts}, trace: ${imports.type("Trace")}): boolean`;
+      const signature = `function ${info.checkFunction}(request${typed(": Request")}, resource${typed(`: ${resourceType}`)}, facts${typed(`: ${facts}`)}, trace${typed(`: ${imports.type("Trace")}`)})${typed(": boolean")}`;
       const span = `// @agp-span ${info.decl.span.start}:${info.decl.span.end}`;
       let body: string;
       if (info.kind === "separate") {
         const index = separations.indexOf(info);
         const key = namedIdentifier("key", info.name);
-        const policyRequest = `request as unknown as ${imports.type("PolicyRequest")}`;
+        const policyRequest = `request${typed(` as unknown as ${imports.type("PolicyRequest")}`)}`;
         body = `return ${imports.value("step")}(trace, ${imports.value("separatedFrom")}(facts.separatedActions(${index}, ${key}(request, resource), ${policyRequest}), request.action));`;
       } else if (info.conditions.length === 0) {
         body = "return true;";
@@ -62,6 +63,7 @@ export function conditionTexts(context: EmitContext, info: DeclInfo): string[] {
 /** The intent-scope helpers, the per-action functions, the dispatch table and `decide`. */
 export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): string {
   const { policy, imports } = context;
+  const typed = (text: string) => context.typed(text);
   const parts: string[] = [];
   const hasIntents = policy.intents.size > 0;
   if (hasIntents) parts.push(emitIntentScope(context));
@@ -81,7 +83,7 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
       }
     });
     parts.push(
-      `const ${namedIdentifier("consequences", info.name)}: readonly ${imports.type("MonitorConsequence")}[] = [${consequences.join(", ")}];`,
+      `const ${namedIdentifier("consequences", info.name)}${typed(`: readonly ${imports.type("MonitorConsequence")}[]`)} = [${consequences.join(", ")}];`,
     );
   }
   const decision = imports.type("Decision");
@@ -100,11 +102,11 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
         `if (${test}) return ${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, resource.type));`,
       );
     }
-    lines.push(`let denied: ${verdicts} = null;`);
+    lines.push(`let denied${typed(`: ${verdicts}`)} = null;`);
     if (hasIntents) {
       const intentsSet = namedIdentifier("intents", action.name);
       const allowing = [...policy.intents.values()].filter((i) => i.actions.includes(action.name)).map((i) => stringLiteral(i.name));
-      parts.push(`const ${intentsSet}: ReadonlySet<string> = new Set<string>([${allowing.join(", ")}]);`);
+      parts.push(`const ${intentsSet}${typed(": ReadonlySet<string>")} = new Set${typed("<string>")}([${allowing.join(", ")}]);`);
       const inScope =
         allowing.length === 0
           ? "false"
@@ -132,7 +134,7 @@ export function emitDecide(context: EmitContext, decls: readonly DeclInfo[]): st
     // INVARIANT: a deny (here: the intent's scope) returns before any allow rule runs.
     if (denies.length === 0) lines.push(`if (denied !== null) return ${imports.value("denyDecision")}(denied);`);
     if (denies.length > 0 || allows.length > 0) {
-      if (allows.length > 0) lines.push(`let allowed: ${verdicts} = null;`);
+      if (allows.length > 0) lines.push(`let allowed${typed(`: ${verdicts}`)} = null;`);
       lines.push(`try {
 ${denies.join("\n")}
 ${denies.length > 0 ? `if (denied !== null) return ${imports.value("denyDecision")}(denied);` : ""}
@@ -147,35 +149,35 @@ ${allows.join("\n")}
         : `return ${imports.value("defaultDeny")};`,
     );
     parts.push(`/** The decision for action \`${action.name}\`: only its own rules run. */
-function ${fn}(request: Request, facts: ${facts}): ${decision} {
+function ${fn}(request${typed(": Request")}, facts${typed(`: ${facts}`)})${typed(`: ${decision}`)} {
 ${lines.join("\n")}
 }`);
   }
   parts.push(`/** The deny for an error while deciding: it names the rule that failed, found by re-running the action's checks. */
-function ruleFailure(request: Request, facts: ${facts}, error: unknown): ${decision} {
+function ruleFailure(request${typed(": Request")}, facts${typed(`: ${facts}`)}, error${typed(": unknown")})${typed(`: ${decision}`)} {
   const entries = TRACE_BY_ACTION.get(request.action)?.entries ?? [];
   return ${imports.value("evaluationFailure")}(${imports.value("failingRule")}(entries, request, request.resource, facts) ?? request.action, error);
 }`);
   const policyRequest = imports.type("PolicyRequest");
   const undeclared = `${imports.value("refusal")}(${imports.value("undeclaredAction")}(request.action, request.resource.type))`;
-  const typed = "request as unknown as Request";
+  const typedRequest = `request${typed(" as unknown as Request")}`;
   let dispatch: string;
   if (policy.actions.size <= SMALL_SET * 2) {
     // A switch, as one would write by hand: cheaper than a Map for a few actions.
     const cases = [...policy.actions.values()].map(
-      (action) => `case ${stringLiteral(action.name)}: return ${namedIdentifier("decide", action.name)}(${typed}, facts);`,
+      (action) => `case ${stringLiteral(action.name)}: return ${namedIdentifier("decide", action.name)}(${typedRequest}, facts);`,
     );
     dispatch = `switch (request.action) {\n${[...cases, `default: return ${undeclared};`].join("\n")}\n}`;
   } else {
     const deciderType = `(request: Request, facts: ${facts}) => ${decision}`;
     parts.push(`/** Each action's decision function: a lookup, not a chain of string comparisons. */
-const DECIDE_BY_ACTION: ReadonlyMap<string, ${deciderType}> = new Map<string, ${deciderType}>([\n${table.join(",\n")}\n]);`);
+const DECIDE_BY_ACTION${typed(`: ReadonlyMap<string, ${deciderType}>`)} = new Map${typed(`<string, ${deciderType}>`)}([\n${table.join(",\n")}\n]);`);
     dispatch = `const decideAction = DECIDE_BY_ACTION.get(request.action);
   if (decideAction === undefined) return ${undeclared};
-  return decideAction(${typed}, facts);`;
+  return decideAction(${typedRequest}, facts);`;
   }
   parts.push(`/** The decision of DESIGN.md for a validated request. Pure and synchronous; never throws. */
-export function decide(request: ${policyRequest}, facts: ${facts}): ${decision} {
+${context.exportKeyword("decide")}function decide(request${typed(`: ${policyRequest}`)}, facts${typed(`: ${facts}`)})${typed(`: ${decision}`)} {
   try {
     ${dispatch}
   } catch (error) {
@@ -188,6 +190,7 @@ export function decide(request: ${policyRequest}, facts: ${facts}): ${decision} 
 /** `intentScope`: the verdict of the session's intent when it refuses a request, or null. */
 function emitIntentScope(context: EmitContext): string {
   const { policy, imports } = context;
+  const typed = (text: string) => context.typed(text);
   const withMax = [...policy.intents.values()].filter((intent) => intent.max !== undefined);
   const rankLines = resourceTypeNames(context).map((type) => {
     const entity = policy.entities.get(type);
@@ -210,13 +213,13 @@ function emitIntentScope(context: EmitContext): string {
     withMax.length === 0 ? "return null;" : `switch (request.intent) {\n${[...cases, "default: return null;"].join("\n")}\n}`;
   const verdict = imports.type("Verdict");
   return `/** The rank of a resource's sensitivity label (its first \`sensitivity\` field); -1 when it has none. */
-function resourceRank(resource: Resource): number {
+function resourceRank(resource${typed(": Resource")})${typed(": number")} {
 ${rankLines.join("\n")}
 return -1;
 }
 
 /** The verdict of the session's intent refusing this request (action outside it, label above its max), or null. */
-function intentScope(request: Request, resource: Resource, inScope: boolean): ${verdict} | null {
+function intentScope(request${typed(": Request")}, resource${typed(": Resource")}, inScope${typed(": boolean")})${typed(`: ${verdict} | null`)} {
   if (!inScope) return ${imports.value("outsideIntent")}(request.action, request.intent);
   ${maxCheck}
 }`;

@@ -12,6 +12,7 @@ import type { DeclInfo } from "./decls.js";
 /** The trace entries, the per-action trace table and `explain`. */
 export function emitExplain(context: EmitContext, decls: readonly DeclInfo[]): string {
   const { policy, imports } = context;
+  const typed = (text: string) => context.typed(text);
   const entryType = imports.type("TraceEntry");
   const parts: string[] = [];
   for (const info of decls) {
@@ -27,7 +28,7 @@ export function emitExplain(context: EmitContext, decls: readonly DeclInfo[]): s
     const grant = info.decl.kind === "RuleDecl" && info.kind === "allow" ? info.decl.grant : undefined;
     if (info.kind === "allow") args.push(grant ? numberLiteral(grant.milliseconds / 1000) : "defaultGrantSeconds");
     if (info.kind === "monitor") args.push("null", namedIdentifier("consequences", info.name));
-    parts.push(`const ${namedIdentifier("entry", info.name)}: ${entryType} = ${imports.value("traceEntry")}(${args.join(", ")});`);
+    parts.push(`const ${namedIdentifier("entry", info.name)}${typed(`: ${entryType}`)} = ${imports.value("traceEntry")}(${args.join(", ")});`);
   }
   const hasIntents = policy.intents.size > 0;
   const table = [...policy.actions.values()].map((action) => {
@@ -38,12 +39,12 @@ export function emitExplain(context: EmitContext, decls: readonly DeclInfo[]): s
   const traceType = imports.type("RuleTrace");
   const rowType = `{ readonly intents: ReadonlySet<string> | null; readonly entries: readonly ${entryType}[] }`;
   parts.push(`/** For each action: the intents that allow it and its rules, separations and monitors in source order. */
-const TRACE_BY_ACTION: ReadonlyMap<string, ${rowType}> = new Map<string, ${rowType}>([\n${table.join(",\n")}\n]);`);
+const TRACE_BY_ACTION${typed(`: ReadonlyMap<string, ${rowType}>`)} = new Map${typed(`<string, ${rowType}>`)}([\n${table.join(",\n")}\n]);`);
   const intentTrace = hasIntents
     ? `
   if (row.intents !== null) {
-    let refusedBy: ${imports.type("Verdict")} | null = null;
-    let error: string | null = null;
+    let refusedBy${typed(`: ${imports.type("Verdict")} | null`)} = null;
+    let error${typed(": string | null")} = null;
     try {
       refusedBy = intentScope(typed, typed.resource, row.intents.has(request.intent));
     } catch (thrown) {
@@ -59,15 +60,15 @@ const TRACE_BY_ACTION: ReadonlyMap<string, ${rowType}> = new Map<string, ${rowTy
   }`
     : "";
   parts.push(`/** The decision and, for the request's action, how every rule fared (for \`--explain\` and failing tests). */
-export function explain(
-  request: ${imports.type("PolicyRequest")},
-  facts: ${imports.type("Facts")},
-): { readonly decision: ${imports.type("Decision")}; readonly trace: readonly ${traceType}[] } {
+${context.exportKeyword("explain")}function explain(
+  request${typed(`: ${imports.type("PolicyRequest")}`)},
+  facts${typed(`: ${imports.type("Facts")}`)},
+)${typed(`: { readonly decision: ${imports.type("Decision")}; readonly trace: readonly ${traceType}[] }`)} {
   const decision = decide(request, facts);
   const row = TRACE_BY_ACTION.get(request.action);
   if (row === undefined || !(actions[request.action] ?? []).includes(request.resource.type)) return { decision, trace: [] };
-  const typed = request as unknown as Request;
-  const trace: ${traceType}[] = [];${intentTrace}
+  const typed = request${typed(" as unknown as Request")};
+  const trace${typed(`: ${traceType}[]`)} = [];${intentTrace}
   trace.push(...${imports.value("traceEntries")}(row.entries, typed, request.resource, facts));
   return { decision, trace };
 }`);

@@ -168,7 +168,7 @@ export class ExpressionEmitter {
       } else {
         const attributesOf = this.context.imports.value("attributesOf");
         const expected = `[${names.map(stringLiteral).join(", ")}]`;
-        base = `${attributesOf}<${this.context.entityUnion(names)}>(${scope.request}.entities, ${base}, ${expected})`;
+        base = `${attributesOf}${this.context.typed(`<${this.context.entityUnion(names)}>`)}(${scope.request}.entities, ${base}, ${expected})`;
       }
     }
     return { code: propertyAccess(base, field), absent, record: false };
@@ -283,7 +283,7 @@ export class ExpressionEmitter {
   private history(expr: HistoryExpr, scope: ExprScope): string {
     const index = this.context.historyIndex.get(expr);
     if (index === undefined) throw new Error("history query missing from the checked policy");
-    const request = `${scope.request} as unknown as ${this.context.imports.type("PolicyRequest")}`;
+    const request = `${scope.request}${this.context.typed(` as unknown as ${this.context.imports.type("PolicyRequest")}`)}`;
     const count = `facts.count(${index}, ${request})`;
     return expr.function === "exists" ? `(${count} > 0)` : count;
   }

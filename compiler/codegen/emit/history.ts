@@ -19,6 +19,7 @@ export function emitHistory(
   owners: ReadonlyMap<HistoryExpr, DeclInfo>,
 ): string {
   const { policy, imports } = context;
+  const typed = (text: string) => context.typed(text);
   const parts: string[] = [];
   const queries = policy.historyQueries.map((query, index) => {
     const owner = owners.get(query);
@@ -39,10 +40,10 @@ export function emitHistory(
         ? `(${types.map((type) => `event.resource.type === ${stringLiteral(type)}`).join(" || ")}) && ${condition}`
         : condition;
       parts.push(`/** \`where\` of history query ${index}. */
-function ${where}(input: ${imports.type("HistoryEvent")}, policyRequest: ${imports.type("PolicyRequest")}): boolean {
-  const event = input as unknown as ${event};
-  const request = policyRequest as unknown as Request;
-  const resource = request.resource${narrowed ? ` as ${narrowed}` : ""};
+function ${where}(input${typed(`: ${imports.type("HistoryEvent")}`)}, policyRequest${typed(`: ${imports.type("PolicyRequest")}`)})${typed(": boolean")} {
+  const event = input${typed(` as unknown as ${event}`)};
+  const request = policyRequest${typed(" as unknown as Request")};
+  const resource = request.resource${narrowed ? typed(` as ${narrowed}`) : ""};
   return ${body};
 }`);
     }
@@ -58,7 +59,7 @@ function ${where}(input: ${imports.type("HistoryEvent")}, policyRequest: ${impor
     return `${imports.value("historyQuery")}(${args.join(", ")})`;
   });
   parts.push(`/** Every \`count\`/\`exists\` of the policy, numbered as \`Facts.count\` receives them. */
-export const historyQueries: readonly ${imports.type("HistoryQuery")}[] = [\n${queries.join(",\n")}\n];`);
+${context.exportKeyword("historyQueries")}const historyQueries${typed(`: readonly ${imports.type("HistoryQuery")}[]`)} = [\n${queries.join(",\n")}\n];`);
 
   const separations = decls.filter((info) => info.decl.kind === "SeparateDecl");
   const specs = separations.map((info, index) => {
@@ -73,7 +74,7 @@ export const historyQueries: readonly ${imports.type("HistoryQuery")}[] = [\n${q
         ? `${imports.value("entityKey")}(${value})`
         : `JSON.stringify([${value}])`;
     parts.push(`/** The key of separation \`${info.name}\`: who counts as the same chain. */
-function ${keyFunction}(request: Request, resource: ${narrowed}): string {
+function ${keyFunction}(request${typed(": Request")}, resource${typed(`: ${narrowed}`)})${typed(": string")} {
   return ${key};
 }`);
     return `{
@@ -81,14 +82,14 @@ function ${keyFunction}(request: Request, resource: ${narrowed}): string {
   name: ${stringLiteral(info.name)},
   actions: [${decl.actions.map((a) => stringLiteral(a.text)).join(", ")}],
   resourceType: ${stringLiteral(decl.resourceType.text)},
-  key(policyRequest: ${imports.type("PolicyRequest")}): string {
-    const request = policyRequest as unknown as Request;
-    return ${keyFunction}(request, request.resource as ${narrowed});
+  key(policyRequest${typed(`: ${imports.type("PolicyRequest")}`)})${typed(": string")} {
+    const request = policyRequest${typed(" as unknown as Request")};
+    return ${keyFunction}(request, request.resource${typed(` as ${narrowed}`)});
   },
 }`;
   });
   parts.push(`/** Every \`separate\` of the policy, numbered as \`Facts.separatedActions\` receives them. */
-export const separations: readonly ${imports.type("SeparationSpec")}[] = [\n${specs.join(",\n")}\n];`);
+${context.exportKeyword("separations")}const separations${typed(`: readonly ${imports.type("SeparationSpec")}[]`)} = [\n${specs.join(",\n")}\n];`);
   return parts.join("\n\n");
 }
 

@@ -1,9 +1,13 @@
+import type { EmitTarget } from "./context.js";
+
 /**
  * The one import collector of a generated module: emitters ask for a name from `agp/stdlib`
  * (a value or a type) or for zod as they use it, and the header renders exactly what was
  * asked, sorted, so output is deterministic and has no unused imports.
  */
 export class ImportCollector {
+  constructor(private readonly target: EmitTarget = "typescript") {}
+
   private readonly values = new Set<string>();
   private readonly types = new Set<string>();
   private zod = false;
@@ -26,12 +30,18 @@ export class ImportCollector {
     return "z";
   }
 
-  /** The import declarations, sorted. */
+  /** The import declarations, sorted (in a function body, `require` calls; types only in TypeScript). */
   render(): string {
     const lines: string[] = [];
+    const values = [...this.values].sort().join(", ");
+    if (this.target === "function") {
+      if (this.zod) lines.push(`const { z } = require("zod");`);
+      if (this.values.size > 0) lines.push(`const { ${values} } = require("agp/stdlib");`);
+      return lines.join("\n");
+    }
     if (this.zod) lines.push(`import { z } from "zod";`);
-    if (this.values.size > 0) lines.push(`import { ${[...this.values].sort().join(", ")} } from "agp/stdlib";`);
-    if (this.types.size > 0) lines.push(`import type { ${[...this.types].sort().join(", ")} } from "agp/stdlib";`);
+    if (this.values.size > 0) lines.push(`import { ${values} } from "agp/stdlib";`);
+    if (this.types.size > 0 && this.target === "typescript") lines.push(`import type { ${[...this.types].sort().join(", ")} } from "agp/stdlib";`);
     return lines.join("\n");
   }
 }

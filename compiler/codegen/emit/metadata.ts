@@ -19,32 +19,40 @@ export function emitMetadata(context: EmitContext, decls: readonly DeclInfo[]): 
   const { policy } = context;
   const hash = createHash("sha256").update(policy.source.text, "utf8").digest("hex");
   const parts: string[] = [];
-  parts.push(`/** The policy's name (\`policy NAME\`). */\nexport const policyName: string = ${stringLiteral(policy.name)};`);
-  parts.push(`/** The sha256 of the policy source this module was compiled from. */\nexport const sourceHash: string = ${stringLiteral(`sha256:${hash}`)};`);
-  parts.push(`/** The grant TTL, in seconds, of an allow rule without \`grant\`. */\nexport const defaultGrantSeconds: number = ${defaultGrantSeconds};`);
-  parts.push(`/** The sensitivity labels, lowest first. */\nexport const labels: readonly string[] = ${list(policy.labels)};`);
+  const exported = (name: string) => context.exportKeyword(name);
+  const typed = (text: string) => context.typed(text);
+  parts.push(`/** The policy's name (\`policy NAME\`). */\n${exported("policyName")}const policyName${typed(": string")} = ${stringLiteral(policy.name)};`);
+  parts.push(
+    `/** The sha256 of the policy source this module was compiled from. */\n${exported("sourceHash")}const sourceHash${typed(": string")} = ${stringLiteral(`sha256:${hash}`)};`,
+  );
+  parts.push(
+    `/** The grant TTL, in seconds, of an allow rule without \`grant\`. */\n${exported("defaultGrantSeconds")}const defaultGrantSeconds${typed(": number")} = ${defaultGrantSeconds};`,
+  );
+  parts.push(`/** The sensitivity labels, lowest first. */\n${exported("labels")}const labels${typed(": readonly string[]")} = ${list(policy.labels)};`);
   const rankCases = policy.labels.map((label, rank) => `case ${stringLiteral(label)}: return ${rank};`);
   // A switch, not a Map: label ranks are read on the hot path and labels are few.
   parts.push(`/** The rank of sensitivity label \`label\`, lowest first; an undeclared one is an evaluation error. */
-function labelRankOf(label: string): number {
+function labelRankOf(label${typed(": string")})${typed(": number")} {
   switch (label) {
 ${[...rankCases, `default: return ${context.imports.value("unknownLabel")}(label);`].join("\n")}
   }
 }`);
   const actions = [...policy.actions.values()].map((a) => `${propertyKey(a.name)}: ${list(a.resourceTypes)}`);
   parts.push(`/** Each declared action and the resource types it is declared on. */
-export const actions: Readonly<Record<string, readonly string[]>> = {\n${actions.join(",\n")}\n};`);
+${exported("actions")}const actions${typed(": Readonly<Record<string, readonly string[]>>")} = {\n${actions.join(",\n")}\n};`);
   const intents = [...policy.intents.values()].map(
     (i) =>
       `${propertyKey(i.name)}: { description: ${stringLiteral(i.description)}, actions: ${list(i.actions)}, max: ${i.max === undefined ? "null" : stringLiteral(i.max)} }`,
   );
   parts.push(`/** Each declared intent and its scope. */
-export const intents: Readonly<Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>> = {\n${intents.join(",\n")}\n};`);
-  parts.push(`/** The agent types (the principal types). */\nexport const agentTypes: readonly string[] = ${list(agentTypeNames(context))};`);
-  parts.push(`/** The policy file, as rule locations name it. */\nconst SOURCE_FILE: string = ${stringLiteral(context.sourcePath)};`);
+${exported("intents")}const intents${typed(": Readonly<Record<string, { readonly description: string; readonly actions: readonly string[]; readonly max: string | null }>>")} = {\n${intents.join(",\n")}\n};`);
+  parts.push(
+    `/** The agent types (the principal types). */\n${exported("agentTypes")}const agentTypes${typed(": readonly string[]")} = ${list(agentTypeNames(context))};`,
+  );
+  parts.push(`/** The policy file, as rule locations name it. */\nconst SOURCE_FILE${typed(": string")} = ${stringLiteral(context.sourcePath)};`);
   const entries = decls.map((info) => ruleMetadata(context, info));
   parts.push(`/** Every rule, separation and monitor, in source order. */
-export const rules: readonly ${context.imports.type("RuleMetadata")}[] = [\n${entries.join(",\n")}\n];`);
+${exported("rules")}const rules${typed(`: readonly ${context.imports.type("RuleMetadata")}[]`)} = [\n${entries.join(",\n")}\n];`);
   return parts.join("\n\n");
 }
 

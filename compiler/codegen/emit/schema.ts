@@ -12,6 +12,7 @@ import { agentTypeNames, resourceTypeNames } from "./types.js";
 /** The schema declarations of the module. */
 export function emitSchemas(context: EmitContext): string {
   const { policy, imports } = context;
+  const typed = (text: string) => context.typed(text);
   const z = imports.z();
   const record = imports.type("EntityRecord");
   const parts: string[] = [];
@@ -19,7 +20,7 @@ export function emitSchemas(context: EmitContext): string {
     parts.push(`const labelSchema = ${z}.enum([${policy.labels.map(stringLiteral).join(", ")}]);`);
   }
   parts.push(`/** The record schema of an entity type, looked up lazily so records may refer to each other. */
-function recordSchema(type: string): ${z}.ZodType<${record}, unknown> | undefined {
+function recordSchema(type${typed(": string")})${typed(`: ${z}.ZodType<${record}, unknown> | undefined`)} {
   return RECORD_SCHEMAS.get(type);
 }`);
   const entries: string[] = [];
@@ -29,10 +30,10 @@ function recordSchema(type: string): ${z}.ZodType<${record}, unknown> | undefine
     const fields = [`type: ${z}.literal(${stringLiteral(entity.name)})`, `id: ${z}.string()`];
     for (const [field, type] of entity.fields) fields.push(`${propertyKey(field)}: ${fieldSchema(context, type)}`);
     parts.push(`const ${name} = ${z}.strictObject({\n${fields.join(",\n")}\n});`);
-    entries.push(`[${stringLiteral(entity.name)}, ${recordSchemaOf}<${context.entityTypeName(entity.name)}>(${name})]`);
+    entries.push(`[${stringLiteral(entity.name)}, ${recordSchemaOf}${typed(`<${context.entityTypeName(entity.name)}>`)}(${name})]`);
   }
   parts.push(
-    `const RECORD_SCHEMAS: ReadonlyMap<string, ${z}.ZodType<${record}, unknown>> = new Map<string, ${z}.ZodType<${record}, unknown>>([\n${entries.join(",\n")}\n]);`,
+    `const RECORD_SCHEMAS${typed(`: ReadonlyMap<string, ${z}.ZodType<${record}, unknown>>`)} = new Map${typed(`<string, ${z}.ZodType<${record}, unknown>>`)}([\n${entries.join(",\n")}\n]);`,
   );
   const envFields = [...policy.context].map(([field, type]) => `${propertyKey(field)}: ${fieldSchema(context, type)}`);
   parts.push(`const envSchema = ${z}.strictObject({\n${envFields.join(",\n")}\n});`);
@@ -45,7 +46,7 @@ function recordSchema(type: string): ${z}.ZodType<${record}, unknown> | undefine
   const zEntityRef = imports.value("zEntityRef");
   const intentSchema = policy.intents.size === 0 ? `${z}.string()` : enumOf([...policy.intents.keys()]);
   parts.push(`/** Validates a JSON request (DESIGN.md) and indexes its entities; issues name the field path. */
-export const requestSchema: ${z}.ZodType<${imports.type("PolicyRequest")}, unknown> = ${imports.value("exportedSchema")}<${imports.type("PolicyRequest")}>(${z}
+${context.exportKeyword("requestSchema")}const requestSchema${typed(`: ${z}.ZodType<${imports.type("PolicyRequest")}, unknown>`)} = ${imports.value("exportedSchema")}${typed(`<${imports.type("PolicyRequest")}>`)}(${z}
   .strictObject({
     principal: ${zEntityRef}(${list(agents)}, recordSchema),
     action: ${enumOf([...policy.actions.keys()])},
@@ -58,9 +59,9 @@ export const requestSchema: ${z}.ZodType<${imports.type("PolicyRequest")}, unkno
   })
   .transform((request, ctx) => ${imports.value("toPolicyRequest")}(request, ctx, { attributelessTypes: ${list(attributeless)} })));`);
   parts.push(`/** Validates a principal (an agent record) for opening a session. */
-export const principalSchema: ${z}.ZodType<${record}, unknown> = ${zEntity}(${list(agents)}, recordSchema);`);
+${context.exportKeyword("principalSchema")}const principalSchema${typed(`: ${z}.ZodType<${record}, unknown>`)} = ${zEntity}(${list(agents)}, recordSchema);`);
   parts.push(`/** Proves that the context schema outputs \`Env\`. */
-const envSchemaOutputsEnv: ${z}.core.$ZodType<Env> = envSchema;`);
+const envSchemaOutputsEnv${typed(`: ${z}.core.$ZodType<Env>`)} = envSchema;`);
   return parts.join("\n\n");
 }
 

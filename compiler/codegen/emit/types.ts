@@ -8,6 +8,7 @@ import type { EmitContext } from "./context.js";
 
 /** The type declarations of the module. */
 export function emitTypes(context: EmitContext): string {
+  if (context.target !== "typescript") return "";
   const { policy } = context;
   const parts: string[] = [];
   const union = (values: readonly string[]): string => (values.length === 0 ? "never" : values.map(stringLiteral).join(" | "));
