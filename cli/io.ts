@@ -28,10 +28,26 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** The IO of the real process. */
 export function processIO(): CliIO {
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: writerTo(process.stdout),
+    err: writerTo(process.stderr),
     cwd: process.cwd(),
     colorErr: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  };
+}
+
+/**
+ * Writes to `stream` until its reader goes away (`agp test | head`): then the rest of the
+ * output is dropped and the command still finishes with its own exit code, instead of
+ * dying on an unhandled EPIPE with a stack trace.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) stream.write(text);
   };
 }
 
