@@ -15,6 +15,6 @@ export class HarnessStore extends MemoryStore {
   // INVARIANT: no harness step reads the audit log; a test that verifies it uses a plain memoryStore().
   override async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
     this.auditSeq++;
-    return { ...draft, seq: this.auditSeq, prev: "", hash: "" };
+    return { seq: this.auditSeq, at: draft.at, type: draft.type, data: draft.data, prev: "", hash: "" };
   }
 }

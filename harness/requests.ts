@@ -10,7 +10,9 @@ export type EntityJson = { readonly type: string; readonly id: string; readonly 
 
 /** The request JSON of an entity value: its type, id and attributes inline. */
 export function entityJson(entity: EntityValue): EntityJson {
-  return { ...entity.attributes, type: entity.type, id: entity.id };
+  // Object.assign, not `{ ...attributes, type, id }`: V8 makes a new hidden class for every
+  // such spread, which costs microseconds per entity per request.
+  return Object.assign({}, entity.attributes, { type: entity.type, id: entity.id });
 }
 
 /**

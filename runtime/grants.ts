@@ -10,7 +10,7 @@ import type { RuntimeContext } from "./context.js";
 import type { RedeemFailureReason } from "./errors.js";
 import { messageOf } from "./errors.js";
 import type { GrantRecord, SessionRecord } from "./stores/store.js";
-import { entityKey } from "./stores/store.js";
+import { entityKey, updatedGrant } from "./stores/store.js";
 import { settleConsequences } from "./monitors.js";
 import { signGrantToken, verifyGrantToken } from "./tokens.js";
 
@@ -145,7 +145,7 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
     }
     await context.store.recordUse(grant.id, now);
     await context.audit("redeem", { grant: grant.id, session: grant.session, action: grant.action, resource: grant.resource });
-    return { ok: true, grant: { ...grant, uses: grant.uses + 1, lastUsedAt: now } };
+    return { ok: true, grant: updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: now }) };
   } catch (error) {
     return refuse("store_unavailable", `the runtime could not check the grant: ${messageOf(error)}`);
   }

@@ -3,7 +3,7 @@
  * attributes, collecting a decision without allocating until a rule applies, explaining
  * rules. Written once here so generated modules stay small and cheap to type-check.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type {
   Decision,
   EntityLookup,
@@ -396,10 +396,10 @@ export function traceEntries(
  * `T`, without the costly comparison against zod's full classic `ZodType`.
  */
 export function recordSchemaOf<T extends EntityRef>(schema: z.core.$ZodType<T>): z.ZodType<EntityRecord, unknown> {
-  return schema as unknown as z.ZodType<EntityRecord, unknown>;
+  return z.compile(schema as unknown as z.ZodType<EntityRecord, unknown>);
 }
 
 /** An exported schema typed as the contract says, proven (cheaply) to output `T`. */
 export function exportedSchema<T>(schema: z.core.$ZodType<T>): z.ZodType<T, unknown> {
-  return schema as unknown as z.ZodType<T, unknown>;
+  return z.compile(schema as unknown as z.ZodType<T, unknown>);
 }

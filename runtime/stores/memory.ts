@@ -23,6 +23,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
+import { updatedGrant } from "./store.js";
 
 /** A sorted multiset of `(at, seq)`, idempotent per seq. */
 class Series {
@@ -117,7 +118,8 @@ export class MemoryStore implements Store {
     const version = this.versions.get(commit.scope) ?? 0;
     if (version !== commit.expectedVersion) return { ok: false, reason: "conflict" };
     const seq = this.events.length + 1;
-    this.events.push({ ...commit.event, seq });
+    const { grant, at, event, request } = commit.event;
+    this.events.push({ seq, grant, at, event, request });
     this.putGrant(commit.grant);
     this.index(seq, commit.event.at, commit.index);
     this.versions.set(commit.scope, version + 1);
@@ -151,7 +153,7 @@ export class MemoryStore implements Store {
   async revokeGrant(id: string, at: number, by: string): Promise<boolean> {
     const grant = this.grants.get(id);
     if (!grant || grant.revokedAt !== null) return false;
-    this.grants.set(id, { ...grant, revokedAt: at, revokedBy: by });
+    this.grants.set(id, updatedGrant(grant, { revokedAt: at, revokedBy: by }));
     return true;
   }
 
@@ -160,7 +162,7 @@ export class MemoryStore implements Store {
     for (const id of this.grantsBySession.get(session) ?? []) {
       const grant = this.grants.get(id);
       if (!grant || grant.revokedAt !== null || grant.expiresAt <= at) continue;
-      this.grants.set(id, { ...grant, revokedAt: at, revokedBy: by });
+      this.grants.set(id, updatedGrant(grant, { revokedAt: at, revokedBy: by }));
       revoked.push(id);
     }
     return revoked;
@@ -183,7 +185,7 @@ export class MemoryStore implements Store {
 
   async recordUse(grantId: string, at: number): Promise<void> {
     const grant = this.grants.get(grantId);
-    if (grant) this.grants.set(grantId, { ...grant, uses: grant.uses + 1, lastUsedAt: at });
+    if (grant) this.grants.set(grantId, updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: at }));
   }
 
   async saveReview(review: ReviewRecord): Promise<void> {

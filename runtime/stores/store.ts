@@ -64,6 +64,34 @@ export interface GrantRecord {
   readonly lastUsedAt: number | null;
 }
 
+/**
+ * A copy of `grant` with its revocation or use changed. Spelled out field by field: in V8
+ * (Node 20) a spread followed by more fields (`{ ...grant, uses }`) builds a new hidden
+ * class on every call and costs microseconds; a literal costs nanoseconds.
+ */
+export function updatedGrant(
+  grant: GrantRecord,
+  change: { readonly revokedAt: number; readonly revokedBy: string } | { readonly uses: number; readonly lastUsedAt: number },
+): GrantRecord {
+  const revoked = "revokedAt" in change;
+  return {
+    id: grant.id,
+    session: grant.session,
+    principal: grant.principal,
+    onBehalfOf: grant.onBehalfOf,
+    action: grant.action,
+    resource: grant.resource,
+    audience: grant.audience,
+    policy: grant.policy,
+    issuedAt: grant.issuedAt,
+    expiresAt: grant.expiresAt,
+    revokedAt: revoked ? change.revokedAt : grant.revokedAt,
+    revokedBy: revoked ? change.revokedBy : grant.revokedBy,
+    uses: revoked ? grant.uses : change.uses,
+    lastUsedAt: revoked ? grant.lastUsedAt : change.lastUsedAt,
+  };
+}
+
 /** A granted request, the unit of history. */
 export interface EventRecord {
   /** Assigned by the store, increasing from 1 in commit order. */
