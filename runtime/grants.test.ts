@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import { expensesModule } from "./__fixtures__/expenses.js";
 import { agentOf, alice, entities, officeHours, reportOf } from "./__fixtures__/people.js";
@@ -7,7 +7,7 @@ import { virtualClock } from "./clock.js";
 import type { Runtime } from "./runtime.js";
 import { createRuntime } from "./runtime.js";
 import type { Session } from "./session.js";
-import { generateSigner, importSigner } from "./tokens.js";
+import { generateSigner, GRANT_TOKEN_TYPE, importSigner, signGrantToken, type GrantClaims } from "./tokens.js";
 
 const report = reportOf("r1", alice);
 const submitReport = { action: "submit", resource: report };
@@ -47,6 +47,15 @@ describe("grant tokens", () => {
       currentDate: new Date(clock.now()),
     });
     expect(offline.payload.jti).toBe(grant.id);
+  });
+
+  it("are exactly the JWT jose's SignJWT makes of the same claims (Ed25519 signatures are deterministic)", async () => {
+    const signer = await generateSigner();
+    const claims = decodeJwt(token) as unknown as GrantClaims;
+    const viaSignJwt = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: GRANT_TOKEN_TYPE })
+      .sign(signer.privateKey);
+    expect(await signGrantToken(signer, claims)).toBe(viaSignJwt);
   });
 
   it("redeem records the use in the grant and the audit log", async () => {
