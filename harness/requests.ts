@@ -52,7 +52,7 @@ export class EntityCatalog {
 
   /** Adds to `found` the keys of the entities `entity`'s attributes refer to (not its own). */
   referencesFrom(entity: EntityJson, found: Set<string>): Set<string> {
-    return collectReferences(attributesOf(entity), this.byKey, found, 0);
+    return collectFieldReferences(entity, this.byKey, found, 0);
   }
 
   /** The entities reachable from the references `keys`, each once. */
@@ -104,15 +104,15 @@ function collectReferences(value: unknown, known: ReadonlyMap<string, EntityJson
     const key = keyOf(record.type, record.id);
     if (known.has(key)) found.add(key);
   }
-  for (const [field, nested] of Object.entries(record)) {
-    if (field !== "type" && field !== "id") collectReferences(nested, known, found, depth + 1);
-  }
-  return found;
+  return collectFieldReferences(record, known, found, depth);
 }
 
-function attributesOf(entity: EntityJson): Record<string, unknown> {
-  const { type: _type, id: _id, ...attributes } = entity;
-  return attributes;
+/** The references in the fields of `record` other than its own `type` and `id` (walked in place: this runs for every request). */
+function collectFieldReferences(record: Readonly<Record<string, unknown>>, known: ReadonlyMap<string, EntityJson>, found: Set<string>, depth: number): Set<string> {
+  for (const field in record) {
+    if (field !== "type" && field !== "id") collectReferences(record[field], known, found, depth + 1);
+  }
+  return found;
 }
 
 function keyOf(type: string, id: string): string {
