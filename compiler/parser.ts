@@ -35,12 +35,20 @@ const { CstParser, tokenMatcher } = chevrotain;
 /** The agp grammar. Use the shared {@link agpParser}; building one costs a grammar analysis. */
 
 export class AgpParser extends CstParser {
-  constructor() {
+  /**
+   * @param options.validateGrammar run Chevrotain's grammar validations (ambiguities, left
+   * recursion...). Off for the shared instance, where they would cost every command ~0.1 s
+   * of start-up for a grammar that does not change at run time; `parser.test.ts` builds a
+   * parser with them on, so a grammar change that breaks them fails the tests.
+   */
+  constructor(options: { readonly validateGrammar?: boolean } = {}) {
     super([...allTokens], {
       recoveryEnabled: true,
-      nodeLocationTracking: "full",
+      // Spans are offsets (the lexer tracks only offsets too); lines come from `Source`.
+      nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
       errorMessageProvider: parserErrorMessages,
+      skipValidations: options.validateGrammar !== true,
     });
     this.performSelfAnalysis();
   }

@@ -8,10 +8,10 @@
  */
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import * as prettier from "prettier";
+import type * as Prettier from "prettier";
 
 /** The pinned prettier options of generated code. */
-export const pinnedPrettierOptions: prettier.Options = {
+export const pinnedPrettierOptions: Prettier.Options = {
   // babel-ts prints TypeScript like the typescript parser and parses it about twice as fast.
   parser: "babel-ts",
   printWidth: 120,
@@ -28,6 +28,9 @@ export const pinnedPrettierOptions: prettier.Options = {
 
 /** Formats generated TypeScript on this thread. Throws on a syntax error (a compiler bug). */
 export async function formatTypescript(code: string): Promise<string> {
+  // Imported here, not at the top: only formatting needs prettier, and loading it costs every
+  // command that imports the compiler (check, test, eval) about 70 ms.
+  const prettier = await import("prettier");
   return prettier.format(code, pinnedPrettierOptions);
 }
 
