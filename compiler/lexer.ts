@@ -246,8 +246,22 @@ export const allTokens: readonly TokenType[] = [
   ...Object.values(punct),
 ];
 
+/**
+ * The agp lexer. `validateTokens` runs Chevrotain's checks of the token definitions
+ * (unreachable or empty patterns...): off for the shared lexer, where they would cost every
+ * command start-up time for definitions that do not change at run time; `lexer.test.ts`
+ * builds a lexer with them on.
+ */
+export function createLexer(options: { readonly validateTokens?: boolean } = {}): InstanceType<typeof Lexer> {
+  return new Lexer([...allTokens], {
+    positionTracking: "onlyOffset",
+    ensureOptimizations: true,
+    skipValidations: options.validateTokens !== true,
+  });
+}
+
 // INVARIANT: built once; Chevrotain's lexer analysis is costly and the lexer is stateless.
-const lexer = new Lexer([...allTokens], { positionTracking: "onlyOffset", ensureOptimizations: true });
+const lexer = createLexer();
 
 /** A comment as written, delimiters included (`// ...` or `/* ... *\/`). */
 export interface Comment {

@@ -62,7 +62,9 @@ export async function signGrant(context: RuntimeContext, record: GrantRecord): P
     iss: context.issuer,
     aud: record.audience,
     sub: entityKey(record.principal),
-    ...(record.onBehalfOf ? { obo: entityKey(record.onBehalfOf) } : {}),
+    // `undefined`, which JSON leaves out, not a spread of `{ obo }`: a spread in a literal
+    // costs microseconds per token in Node 20's V8 (a new hidden class every time).
+    obo: record.onBehalfOf ? entityKey(record.onBehalfOf) : undefined,
     sid: record.session,
     action: record.action,
     resource: record.resource,
