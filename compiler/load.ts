@@ -10,8 +10,8 @@ import * as zod from "zod";
 import type { PolicyModule } from "../stdlib/contract.js";
 import * as stdlib from "../stdlib/index.js";
 
-// Plain-object copies, not the ES module namespaces: generated code reads its imports on
-// every call, and a namespace's properties are slow to read.
+// What `require` hands a module: the function body destructures its imports from these once,
+// when it is evaluated.
 const modules: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["agp/stdlib", { ...stdlib }],
   ["zod", { ...zod }],
