@@ -249,7 +249,7 @@ export const allTokens: readonly TokenType[] = [
 /**
  * The agp lexer. `validateTokens` runs Chevrotain's checks of the token definitions
  * (unreachable or empty patterns...): off for the shared lexer, where they would cost every
- * command start-up time for definitions that do not change at run time; `lexer.test.ts`
+ * command start-up time for definitions that do not change at run time; `parser.test.ts`
  * builds a lexer with them on.
  */
 export function createLexer(options: { readonly validateTokens?: boolean } = {}): InstanceType<typeof Lexer> {

@@ -11,10 +11,10 @@ import type { PolicyModule } from "../stdlib/contract.js";
 import * as stdlib from "../stdlib/index.js";
 
 // What `require` hands a module: the function body destructures its imports from these once,
-// when it is evaluated.
+// when it is evaluated, so the module namespaces serve as they are.
 const modules: ReadonlyMap<string, unknown> = new Map<string, unknown>([
-  ["agp/stdlib", { ...stdlib }],
-  ["zod", { ...zod }],
+  ["agp/stdlib", stdlib],
+  ["zod", zod],
 ]);
 
 function requireModule(name: string): unknown {
