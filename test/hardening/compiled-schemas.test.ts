@@ -44,15 +44,28 @@ function outcome(module: PolicyModule, input: unknown) {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** `value` with the node at `path` replaced, deleted (`undefined`) or given an extra key. */
-function mutate(value: Json, route: readonly number[], replacement: Json | undefined, extraKey: string | null): Json | undefined {
+/** A replacement that keeps a leaf's JSON type (a number plus one, a string with a suffix, a bool flipped). */
+const BUMP = Symbol("bump");
+type Replacement = Json | undefined | typeof BUMP;
+
+function bumped(value: Json): Json {
+  if (typeof value === "number") return value + 1;
+  if (typeof value === "string") return `${value}x`;
+  if (typeof value === "boolean") return !value;
+  return value;
+}
+
+/** `value` with the node at `path` replaced (or bumped), deleted (`undefined`) or given an extra key. */
+function mutate(value: Json, route: readonly number[], replacement: Replacement, extraKey: string | null): Json | undefined {
+  if (replacement === BUMP && (route.length === 0 || value === null || typeof value !== "object")) return bumped(value);
+  if (replacement === BUMP && extraKey !== null) return mutate(value, route, null, extraKey);
   if (route.length === 0 || value === null || typeof value !== "object") {
-    if (extraKey !== null && value !== null && typeof value === "object" && !Array.isArray(value)) return { ...value, [extraKey]: replacement ?? null };
-    return replacement;
+    if (extraKey !== null && value !== null && typeof value === "object" && !Array.isArray(value)) return { ...value, [extraKey]: replacement === BUMP ? null : (replacement ?? null) };
+    return replacement === BUMP ? value : replacement;
   }
   const [step = 0, ...rest] = route;
   if (Array.isArray(value)) {
-    if (value.length === 0) return replacement;
+    if (value.length === 0) return replacement === BUMP ? value : replacement;
     const index = step % value.length;
     const copy = [...value];
     const changed = mutate(copy[index] as Json, rest, replacement, extraKey);
@@ -61,7 +74,7 @@ function mutate(value: Json, route: readonly number[], replacement: Json | undef
     return copy;
   }
   const keys = Object.keys(value);
-  if (keys.length === 0) return replacement;
+  if (keys.length === 0) return replacement === BUMP ? value : replacement;
   const key = keys[step % keys.length] as string;
   const copy: { [key: string]: Json } = { ...value };
   const changed = mutate(copy[key] as Json, rest, replacement, extraKey);
@@ -74,6 +87,7 @@ const policyPath = "examples/expenses/expenses.agp";
 const requestsDir = path.join(repositoryRoot, "examples/expenses/requests");
 const requests = readdirSync(requestsDir)
   .filter((name) => name.endsWith(".json") && name !== "history.json")
+  .sort()
   .map((name) => JSON.parse(readFileSync(path.join(requestsDir, name), "utf8")) as Json);
 
 describe("compiled request schemas", () => {
@@ -94,14 +108,12 @@ describe("compiled request schemas", () => {
 
   it("agree with the uncompiled schemas on random mutations of valid requests", () => {
     const seen = { accepted: 0, refused: 0 };
-    const replacement = fc.oneof(fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, fc.constant(undefined));
+    const replacement: fc.Arbitrary<Replacement> = fc.oneof(fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>, fc.constant(undefined), fc.constant(BUMP));
+    const mutation = fc.tuple(fc.array(fc.nat(20), { maxLength: 5 }), replacement, fc.option(fc.constantFrom("type", "id", "extra", "__proto__", "label")));
     fc.assert(
       fc.property(
         fc.constantFrom(...requests),
-        fc.array(fc.tuple(fc.array(fc.nat(20), { maxLength: 5 }), replacement, fc.option(fc.constantFrom("type", "id", "extra", "__proto__", "label"))), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
         (request, mutations) => {
           let input: Json | undefined = request;
           for (const [route, value, extraKey] of mutations) input = mutate(input ?? null, route, value, extraKey);
@@ -110,7 +122,15 @@ describe("compiled request schemas", () => {
           seen[compiledOutcome.ok ? "accepted" : "refused"]++;
         },
       ),
-      { numRuns: RUNS },
+      {
+        numRuns: RUNS,
+        // Always run one mutation each way: an hour bumped from 10 to 11 (accepted) and the
+        // whole request replaced by null (refused).
+        examples: [
+          [requests[0] as Json, [[[6, 0], BUMP, null]]],
+          [requests[0] as Json, [[[], null, null]]],
+        ],
+      },
     );
     // Not vacuous: the mutations give both outcomes.
     expect(seen.accepted).toBeGreaterThan(0);
