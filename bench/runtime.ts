@@ -151,17 +151,25 @@ async function bareSigning(signer: Signer, count: number): Promise<number> {
   );
 }
 
-/** Decision time (facts read + decide) and full request time with `events` events of history. */
-async function decisionAt(module: PolicyModule, kind: StoreKind, signer: Signer, events: number) {
+/** A store seeded with `events` events, a runtime on it, and the probe requests its decisions are timed on. */
+interface SeededHistory {
+  readonly events: number;
+  readonly seedSeconds: number;
+  readonly runtime: Runtime;
+  readonly clock: ReturnType<typeof virtualClock>;
+  decide(i: number): Promise<unknown>;
+}
+
+/** Seeds a store of `kind` with `events` events and prepares 64 probe decisions on it. */
+async function seededHistory(module: PolicyModule, kind: StoreKind, signer: Signer, events: number): Promise<SeededHistory> {
   const store = kind.make();
   const seedStart = performance.now();
   await seedHistory(store, module, events);
   const seedSeconds = (performance.now() - seedStart) / 1000;
-  collectGarbage();
   const { humans, sessions, reportsPerHuman } = historyShape(events);
   const clock = virtualClock(NOW);
-  const rt: Runtime = createRuntime({ policy: module, store, signer, clock });
-  await rt.ready();
+  const runtime: Runtime = createRuntime({ policy: module, store, signer, clock });
+  await runtime.ready();
   const facts = new PolicyFacts(module);
   const probes = Array.from({ length: 64 }, (_, i) => {
     const sessionIndex = (i * 7919) % sessions;
@@ -188,26 +196,64 @@ async function decisionAt(module: PolicyModule, kind: StoreKind, signer: Signer,
     const reading = await store.readFacts(prepared.plan);
     return module.decide(request, facts.factsFrom(prepared, reading, request));
   };
-  // The median of rounds, as for grants: the first calls after seeding and a full collection
-  // of a heap that large run while V8 still settles it (the slowest round is printed too).
-  const decideRounds: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) decideRounds.push(await timePerCall(10_000, decide, round === 0 ? 200 : 0));
-  const decideMicros = median(decideRounds);
-  const slowestDecideMicros = Math.max(...decideRounds);
+  return { events, seedSeconds, runtime, clock, decide };
+}
+
+/** Full request time (validate, decide, commit, audit, sign) against a seeded history. */
+async function requestTime(kind: StoreKind, seeded: SeededHistory): Promise<number> {
+  const { humans } = historyShape(seeded.events);
   // Fresh sessions of seeded agents (a 10-event history has one session, too few to stay under `burst`).
   const sessionsOpen: { owner: number; session: Session }[] = [];
   for (let i = 0; i < 16; i++) {
     const owner = (i * 613) % humans;
-    sessionsOpen.push({ owner, session: await rt.openSession({ principal: agentOf(owner, i % 2), intent: "file_expenses" }) });
+    sessionsOpen.push({ owner, session: await seeded.runtime.openSession({ principal: agentOf(owner, i % 2), intent: "file_expenses" }) });
   }
-  const requestMicros = await timePerCall(Math.min(kind.requests, 1000), async (i) => {
-    clock.advance(250);
+  return timePerCall(Math.min(kind.requests, 1000), async (i) => {
+    seeded.clock.advance(250);
     const { owner, session } = sessionsOpen[(i + 1600) % sessionsOpen.length]!;
     const outcome = await session.request({ action: "read", resource: reportOf(owner, `probe-${i}`), env: OFFICE_HOURS, entities: [human(owner)] });
     if (!outcome.grant) throw new Error(`the benchmark request was denied: ${outcome.decision.reasons.join("; ")}`);
   });
-  await rt.close();
-  return { decideMicros, slowestDecideMicros, requestMicros, seedSeconds };
+}
+
+/** The figures of one history length. */
+interface HistoryFigures {
+  readonly events: number;
+  readonly seedSeconds: number;
+  readonly decideMicros: number;
+  readonly slowestDecideMicros: number;
+  readonly requestMicros: number;
+}
+
+/**
+ * Decision time (facts read + decide) at every history length of `HISTORIES`, and full
+ * request time. The histories are seeded side by side and timed in alternating rounds (order
+ * rotated each round), so the ratio between two lengths compares runs under the same load
+ * and the same heap, as the signing ratio does; each figure is the median of its rounds.
+ */
+async function decisionsAt(module: PolicyModule, kind: StoreKind, signer: Signer): Promise<HistoryFigures[]> {
+  const seeded: SeededHistory[] = [];
+  for (const events of HISTORIES) seeded.push(await seededHistory(module, kind, signer, events));
+  collectGarbage();
+  const rounds = seeded.map((): number[] => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let turn = 0; turn < seeded.length; turn++) {
+      const index = (round + turn) % seeded.length;
+      rounds[index]!.push(await timePerCall(10_000, seeded[index]!.decide, round === 0 ? 200 : 0));
+    }
+  }
+  const figures: HistoryFigures[] = [];
+  for (const [index, history] of seeded.entries()) {
+    figures.push({
+      events: history.events,
+      seedSeconds: history.seedSeconds,
+      decideMicros: median(rounds[index]!),
+      slowestDecideMicros: Math.max(...rounds[index]!),
+      requestMicros: await requestTime(kind, history),
+    });
+  }
+  for (const history of seeded) await history.runtime.close();
+  return figures;
 }
 
 const cell = (value: string | number, width = 14) => String(value).padStart(width);
@@ -247,15 +293,13 @@ for (const kind of storeKinds) {
   );
 }
 
-console.log(`\ndecision: facts read + decide, the median of ${ROUNDS} rounds of 10,000 (and the slowest round); request: a whole request with a grant`);
+console.log(`\ndecision: facts read + decide, the median of ${ROUNDS} rounds of 10,000, the history lengths taking turns (and the slowest round); request: a whole request with a grant`);
 console.log([cell("store", 20), cell("history"), cell("seeded in"), cell("decision"), cell("slowest round", 15), cell("request")].join(""));
 const decisions = new Map<string, Map<number, number>>();
 for (const kind of storeKinds.filter((candidate) => candidate.name !== "sqlite (sync full)")) {
   const byHistory = new Map<number, number>();
   decisions.set(kind.name, byHistory);
-  await decisionAt(module, kind, signer, 10);
-  for (const events of HISTORIES) {
-    const { decideMicros, slowestDecideMicros, requestMicros, seedSeconds } = await decisionAt(module, kind, signer, events);
+  for (const { events, seedSeconds, decideMicros, slowestDecideMicros, requestMicros } of await decisionsAt(module, kind, signer)) {
     byHistory.set(events, decideMicros);
     console.log(
       [
