@@ -1,23 +1,31 @@
 /**
  * Decision time against history length: agp's `decide` with its facts read at decision
  * time from a {@link HistoryIndex} holding 10, 10,000 or 1,000,000 earlier granted
- * requests, spread over the corpus's sessions, reports and employees. The indexes live side
+ * requests, spread over the corpus's sessions, reports and employees, beside the
+ * hand-written function reading the same index: a larger index costs more to read (more
+ * cache misses, longer searches), whoever reads it, so agp's ratio to the hand-written
+ * function at each length shows whether agp itself grows with history. The indexes live side
  * by side and the engines are timed interleaved, like the decision benchmark.
  */
 import type { Facts, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
 import type { Corpus } from "./corpus.js";
 import { CORPUS_START, SEPARATED_ACTIONS } from "./corpus.js";
+import { checkAgreement } from "./agreement.js";
 import { agpEngine } from "./engines/agp.js";
+import { handIndexedEngine } from "./engines/hand.js";
 import { HistoryIndex, indexFacts } from "./history-index.js";
 import { Prng } from "./prng.js";
 import { entityKey } from "../stdlib/entities.js";
 import type { EngineTiming, TimingOptions } from "./timing.js";
 import { timeInterleaved } from "./timing.js";
 
-/** The figures for one history length. */
+/** The figures for one history length: agp's, and the hand-written function's on the same index. */
 export interface HistoryResult extends EngineTiming {
   readonly events: number;
   readonly buildMs: number;
+  readonly hand: EngineTiming;
+  /** Requests on which agp and the hand-written function disagreed (0, or the figures are void). */
+  readonly mismatches: number;
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -62,9 +70,23 @@ export function runHistory(
     const facts: Facts = indexFacts(module, index);
     return { events, index, facts, buildMs: performance.now() - started };
   });
-  const engines = built.map(({ events, facts }) =>
+  const agp = built.map(({ events, facts }) =>
     agpEngine(module, requests, requests.map(() => facts), `agp, ${events.toLocaleString("en-US")} events`),
   );
-  const timings = timeInterleaved(engines, requests.length, options);
-  return timings.map((timing, i) => ({ ...timing, events: built[i]?.events ?? 0, buildMs: built[i]?.buildMs ?? 0 }));
+  const hand = built.map(({ events, index }) => handIndexedEngine(requests, index, `hand-written, ${events.toLocaleString("en-US")} events`));
+  const mismatches = built.map((_, i) => {
+    const [agreement] = checkAgreement(hand[i]!, [agp[i]!], requests.length);
+    if (agreement && agreement.mismatches > 0) {
+      throw new Error(`agp and the hand-written function disagree with ${built[i]!.events} events of history: ${agreement.examples.join("; ")}`);
+    }
+    return agreement?.mismatches ?? 0;
+  });
+  const timings = timeInterleaved([...agp, ...hand], requests.length, options);
+  return built.map(({ events, buildMs }, i) => ({
+    ...timings[i]!,
+    events,
+    buildMs,
+    hand: timings[built.length + i]!,
+    mismatches: mismatches[i] ?? 0,
+  }));
 }

@@ -100,13 +100,15 @@ export function agreementTable(variants: readonly VariantResult[]): string {
 export function historyTable(results: readonly HistoryResult[]): string {
   const first = results[0];
   return table(
-    ["history events", "median / decision", "p99", "decisions/s", "median ÷ 10 events", "index build"],
+    ["history events", "agp median / decision", "p99", "÷ 10 events", "hand-written, same index", "÷ 10 events", "agp ÷ hand-written", "index build"],
     results.map((result) => [
       result.events.toLocaleString("en-US"),
       ns(result.medianNs),
       ns(result.p99Ns),
-      rate(result.decisionsPerSecond),
       first ? `${(result.medianNs / first.medianNs).toFixed(2)}×` : "",
+      ns(result.hand.medianNs),
+      first ? `${(result.hand.medianNs / first.hand.medianNs).toFixed(2)}×` : "",
+      `${(result.medianNs / result.hand.medianNs).toFixed(2)}×`,
       `${(result.buildMs / 1000).toFixed(2)} s`,
     ]),
   );

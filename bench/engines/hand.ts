@@ -7,7 +7,9 @@
  * same function serves every variant: hand-written code would switch on the action first.
  */
 import type { EntityRef, PolicyRequest } from "../../stdlib/contract.js";
-import type { PrecomputedFacts } from "../corpus.js";
+import { entityKey } from "../../stdlib/entities.js";
+import { PrecomputedFacts } from "../corpus.js";
+import type { HistoryIndex } from "../history-index.js";
 import type { Answer, Engine } from "./engine.js";
 import { bareAnswer } from "./engine.js";
 
@@ -180,5 +182,39 @@ export function handBooleanEngine(requests: readonly PolicyRequest[], facts: rea
     },
     input: (i) => [requests[i], facts[i]],
     answer: (i) => bareAnswer(handAllows(requests[i] as PolicyRequest, facts[i] as PrecomputedFacts)),
+  };
+}
+
+/** The window of the benchmark policy's `burst` rule: `count(session within 1m)`. */
+const BURST_WINDOW_MS = 60_000;
+
+const NO_ACTIONS: readonly string[] = Object.freeze([]);
+
+/**
+ * The hand-written function reading its facts from `index` at decision time, as agp does in
+ * the history benchmark: the session's window count for every request, the chain's actions
+ * on the report only for the separated actions. It is the baseline that shows how much of
+ * the cost at a history length is the index's own, which any engine reading it pays.
+ */
+export function handIndexedEngine(requests: readonly PolicyRequest[], index: HistoryIndex, name: string): Engine {
+  const n = requests.length;
+  const decide = (request: PolicyRequest): HandDecision => {
+    const onBehalfOf = (request.principal as unknown as Assistant).onBehalfOf;
+    const chainActions = request.action === "read" ? NO_ACTIONS : index.chainActions(request.resource.id, entityKey(onBehalfOf));
+    return handDecide(request, new PrecomputedFacts(index.countInSession(request.session, request.at, BURST_WINDOW_MS), chainActions));
+  };
+  return {
+    name,
+    version: "bench/engines/hand.ts",
+    runBatch(start, count) {
+      let allowed = 0;
+      for (let k = 0, i = start % n; k < count; k++, i = i + 1 === n ? 0 : i + 1) {
+        if (decide(requests[i] as PolicyRequest).allow) allowed++;
+      }
+      return allowed;
+    },
+    // The index is state both engines read, not an input: warming it would touch it whole.
+    input: (i) => [requests[i]],
+    answer: (i) => handAnswer(decide(requests[i] as PolicyRequest)),
   };
 }
