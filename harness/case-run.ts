@@ -41,6 +41,7 @@ export async function runCaseSteps(
     entities: environment.entities,
     signer: environment.signer,
     store: new HarnessStore(),
+    storeTimeoutMs: null,
   });
   const fail = (step: { readonly span: StepFailure["at"]["span"] }, message: string): StepFailure => ({
     message,

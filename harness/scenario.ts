@@ -10,7 +10,7 @@
 import { virtualClock, type VirtualClock } from "../runtime/clock.js";
 import type { Grant, RedeemResult } from "../runtime/grants.js";
 import { openOperatorView, type GrantStatus } from "../runtime/operator.js";
-import { createRuntime, type Runtime } from "../runtime/runtime.js";
+import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.js";
 import type { RequestOutcome, Session } from "../runtime/session.js";
 import { memoryStore } from "../runtime/stores/memory.js";
 import type { SessionState, Store } from "../runtime/stores/store.js";
@@ -33,6 +33,8 @@ export interface ScenarioOptions {
   readonly entities?: readonly EntityJson[] | EntityCatalog;
   /** The store of the runtime; a fresh {@link memoryStore} when omitted. */
   readonly store?: Store;
+  /** How long a store call may take ({@link RuntimeOptions.storeTimeoutMs}); `agp test` sets none, as its memory store cannot stall. */
+  readonly storeTimeoutMs?: number | null;
   /** The key that signs grant tokens; a fresh one when omitted. */
   readonly signer?: Signer | Promise<Signer>;
 }
@@ -72,7 +74,13 @@ export class Scenario {
   ) {
     this.clock = virtualClock(options.start ?? DEFAULT_START);
     this.entities = options.entities ?? [];
-    this.runtime = createRuntime({ policy: module, store: options.store ?? memoryStore(), clock: this.clock, signer: options.signer ?? generateSigner() });
+    this.runtime = createRuntime({
+      policy: module,
+      store: options.store ?? memoryStore(),
+      clock: this.clock,
+      signer: options.signer ?? generateSigner(),
+      storeTimeoutMs: options.storeTimeoutMs,
+    });
   }
 
   /** The current session, if one was opened. */

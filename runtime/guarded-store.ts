@@ -55,10 +55,45 @@ interface PendingCall {
 
 /**
  * Wraps `store` so that each call settles within about `timeoutMs` (a stalled call rejects with
- * `store_unavailable`; whatever it does later is ignored) and each failure is typed. Methods
- * are looked up on `store` at every call, so a store patched after wrapping is honoured.
+ * `store_unavailable`; whatever it does later is ignored) and each failure is typed. With
+ * `timeoutMs` null calls are not timed, only their failures typed: for stores that cannot
+ * stall, such as the memory store of a test run, where the watchdog's promise per call was a
+ * sixth of `agp test`'s time. Methods are looked up on `store` at every call, so a store
+ * patched after wrapping is honoured.
  */
-export function guardStore(store: Store, timeoutMs: number): Store {
+export function guardStore(store: Store, timeoutMs: number | null): Store {
+  const failure = (method: StoreMethod, error: unknown) =>
+    error instanceof AgpRuntimeError
+      ? error
+      : new AgpRuntimeError(
+          "store_unavailable",
+          `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`,
+        );
+  return timeoutMs === null ? typedStore(store, failure) : timedStore(store, timeoutMs, failure);
+}
+
+type Failure = (method: StoreMethod, error: unknown) => AgpRuntimeError;
+
+/** Every method of `store`, its failures typed by `failure`. */
+function typedStore(store: Store, failure: Failure): Store {
+  const guarded: Record<string, unknown> = { kind: store.kind };
+  for (const method of STORE_METHODS) {
+    const rethrow = (error: unknown): never => {
+      throw failure(method, error);
+    };
+    guarded[method] = (a: unknown, b: unknown, c: unknown): Promise<unknown> => {
+      try {
+        return Promise.resolve((store[method] as (a: unknown, b: unknown, c: unknown) => Promise<unknown>)(a, b, c)).then(undefined, rethrow);
+      } catch (error) {
+        return Promise.reject(failure(method, error));
+      }
+    };
+  }
+  return guarded as unknown as Store;
+}
+
+/** Every method of `store`, each call settling within about `timeoutMs`, its failures typed by `failure`. */
+function timedStore(store: Store, timeoutMs: number, failure: Failure): Store {
   const pending = new Set<PendingCall>();
   // One watchdog for all calls in flight instead of a timer per call, counting ticks instead
   // of reading the time: a store call costs a Set insertion (several calls per request).
@@ -84,14 +119,6 @@ export function guardStore(store: Store, timeoutMs: number): Store {
       watchdog = null;
     }
   };
-  const failure = (method: StoreMethod, error: unknown) =>
-    error instanceof AgpRuntimeError
-      ? error
-      : new AgpRuntimeError(
-          "store_unavailable",
-          `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`,
-        );
-
   // Every store method takes at most three arguments; passing them by name avoids a rest array.
   const call = (method: StoreMethod, a: unknown, b: unknown, c: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {

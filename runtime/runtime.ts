@@ -51,9 +51,10 @@ export interface RuntimeOptions {
   /**
    * How long one store call may take, in real milliseconds (5,000). A call that takes longer
    * fails with `store_unavailable`: the request denies, the redeem refuses, an operator call
-   * rejects, instead of waiting on a stalled store forever.
+   * rejects, instead of waiting on a stalled store forever. `null` sets no bound, for stores
+   * that cannot stall (the memory store of a test run); their failures are still typed.
    */
-  readonly storeTimeoutMs?: number;
+  readonly storeTimeoutMs?: number | null;
 }
 
 export type { RevokeTarget, RevocationResult } from "./revocations.js";
@@ -99,7 +100,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const given = options.store ?? memoryStore();
   // INVARIANT: the runtime only calls the store through the guard, so that no store failure
   // or stall escapes as an untyped error or an endless wait.
-  const store = guardStore(given, options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS);
+  const store = guardStore(given, options.storeTimeoutMs === undefined ? DEFAULT_STORE_TIMEOUT_MS : options.storeTimeoutMs);
   const clock = options.clock ?? systemClock;
   let current: LoadedPolicy = { module: options.policy, facts: new PolicyFacts(options.policy) };
   let signer: Signer | null = null;

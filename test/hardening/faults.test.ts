@@ -333,3 +333,38 @@ describe("a stalled store", () => {
     expect(waited).toBeLessThan(8_000);
   });
 });
+
+describe("a store without a time bound (`storeTimeoutMs: null`, as `agp test` runs)", () => {
+  async function unbounded() {
+    const faulty = faultyStore(memoryStore());
+    const rt = createRuntime({ policy: expensesModule(), store: faulty.store, clock: virtualClock(), storeTimeoutMs: null });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    return { faulty, rt, session };
+  }
+
+  it.each(["throw", "reject"] as const)("still fails closed with typed errors on a %s, and recovers", async (kind) => {
+    const { faulty, rt, session } = await unbounded();
+    const before = await expectWorking(rt, session);
+    faulty.inject("*", kind);
+    const outcome = await session.request({ action: "submit", resource: freshReport(), env: officeHours, entities });
+    expect(outcome.allowed).toBe(false);
+    expect(outcome.grant).toBeNull();
+    expect(outcome.decision.reasons.join(" ")).toMatch(/the memory store failed in `\w+`: injected fault/);
+    expect(await rt.redeem(before.token, { action: "submit", resource: before.resource })).toMatchObject({ ok: false, reason: "store_unavailable" });
+    await expectStoreUnavailable(rt.grants());
+    await expectStoreUnavailable(rt.revoke({ session: session.id }));
+    faulty.heal();
+    await expectWorking(rt, session);
+    expect(await rt.audit.verify()).toMatchObject({ ok: true });
+  });
+
+  it("waits for a slow store instead of giving up on it", async () => {
+    const { faulty, rt, session } = await unbounded();
+    faulty.inject("readFacts", "late");
+    const outcome = await session.request({ action: "submit", resource: freshReport(), env: officeHours, entities });
+    faulty.heal();
+    expect(faulty.takeFaultedCalls()).toContain("readFacts");
+    expect(outcome.decision.reasons).toEqual([]);
+    expect(outcome.allowed).toBe(true);
+  });
+});
