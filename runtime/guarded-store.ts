@@ -62,34 +62,45 @@ interface PendingCall {
  * patched after wrapping is honoured.
  */
 export function guardStore(store: Store, timeoutMs: number | null): Store {
-  const failure = (method: StoreMethod, error: unknown) =>
-    error instanceof AgpRuntimeError
-      ? error
-      : new AgpRuntimeError(
-          "store_unavailable",
-          `the ${store.kind} store failed in \`${method}\`: ${messageOf(error)}`,
-        );
-  return timeoutMs === null ? typedStore(store, failure) : timedStore(store, timeoutMs, failure);
+  const failure: Failure = (method, error) => storeFailure(store.kind, method, error);
+  return timeoutMs === null ? (new TypedStore(store) as unknown as Store) : timedStore(store, timeoutMs, failure);
 }
 
 type Failure = (method: StoreMethod, error: unknown) => AgpRuntimeError;
 
-/** Every method of `store`, its failures typed by `failure`. */
-function typedStore(store: Store, failure: Failure): Store {
-  const guarded: Record<string, unknown> = { kind: store.kind };
-  for (const method of STORE_METHODS) {
-    const rethrow = (error: unknown): never => {
-      throw failure(method, error);
-    };
-    guarded[method] = (a: unknown, b: unknown, c: unknown): Promise<unknown> => {
-      try {
-        return Promise.resolve((store[method] as (a: unknown, b: unknown, c: unknown) => Promise<unknown>)(a, b, c)).then(undefined, rethrow);
-      } catch (error) {
-        return Promise.reject(failure(method, error));
-      }
-    };
+/** `error` from a call of `method` on a store of `kind`, as the typed error the runtime handles. */
+function storeFailure(kind: string, method: StoreMethod, error: unknown): AgpRuntimeError {
+  return error instanceof AgpRuntimeError
+    ? error
+    : new AgpRuntimeError("store_unavailable", `the ${kind} store failed in \`${method}\`: ${messageOf(error)}`);
+}
+
+/**
+ * Every method of a store, its failures typed. The methods live on the prototype, so that
+ * wrapping a store (once per runtime, once per case in `agp test`) makes one object.
+ */
+class TypedStore {
+  constructor(readonly inner: Store) {}
+
+  get kind(): string {
+    return this.inner.kind;
   }
-  return guarded as unknown as Store;
+}
+
+for (const method of STORE_METHODS) {
+  Object.defineProperty(TypedStore.prototype, method, {
+    value(this: TypedStore, a: unknown, b: unknown, c: unknown): Promise<unknown> {
+      const kind = this.inner.kind;
+      try {
+        const result = (this.inner[method] as (a: unknown, b: unknown, c: unknown) => Promise<unknown>)(a, b, c);
+        return Promise.resolve(result).then(undefined, (error: unknown) => {
+          throw storeFailure(kind, method, error);
+        });
+      } catch (error) {
+        return Promise.reject(storeFailure(kind, method, error));
+      }
+    },
+  });
 }
 
 /** Every method of `store`, each call settling within about `timeoutMs`, its failures typed by `failure`. */
