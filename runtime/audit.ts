@@ -4,7 +4,7 @@
  * the previous entry's hash, so changing or removing any entry breaks the chain, and the
  * store's separately kept head detects a cut tail.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { AuditDraft, AuditEntry, Store } from "./stores/store.js";
 
 /** The `prev` of the first entry. */
@@ -35,7 +35,8 @@ export function canonicalJson(value: unknown): string {
 /** The hash of an entry given the previous entry's hash. Stores call it when appending. */
 export function chainHash(prev: string, seq: number, draft: AuditDraft): string {
   const body = canonicalJson({ seq, at: draft.at, type: draft.type, data: draft.data });
-  return createHash("sha256").update(prev).update(body).digest("hex");
+  // One-shot: the same digest as update(prev).update(body), without a Hash object per entry.
+  return hash("sha256", prev + body, "hex");
 }
 
 /** Builds the entry that follows `previous` (null for the first); stores use it inside their atomic append. */

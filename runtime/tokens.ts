@@ -83,13 +83,24 @@ const utf8 = new TextEncoder();
 export async function signGrantToken(signer: Signer, claims: GrantClaims): Promise<string> {
   const payload = JSON.stringify(claims);
   if (signer.signSync) {
-    const header = Buffer.from(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: GRANT_TOKEN_TYPE })).toString("base64url");
-    const signingInput = `${header}.${Buffer.from(payload).toString("base64url")}`;
+    const signingInput = `${encodedHeaderOf(signer)}.${Buffer.from(payload).toString("base64url")}`;
     return `${signingInput}.${Buffer.from(signer.signSync(signingInput)).toString("base64url")}`;
   }
   return new CompactSign(utf8.encode(payload))
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: GRANT_TOKEN_TYPE })
     .sign(signer.privateKey);
+}
+
+/** The base64url protected header of a signer's tokens, made once per signer: it is the same for every token. */
+const encodedHeaders = new WeakMap<Signer, string>();
+
+function encodedHeaderOf(signer: Signer): string {
+  let header = encodedHeaders.get(signer);
+  if (header === undefined) {
+    header = Buffer.from(JSON.stringify({ alg: signer.alg, kid: signer.kid, typ: GRANT_TOKEN_TYPE })).toString("base64url");
+    encodedHeaders.set(signer, header);
+  }
+  return header;
 }
 
 /** The outcome of {@link verifyGrantToken}. */
