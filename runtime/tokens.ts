@@ -3,7 +3,13 @@
  * one action on one resource, so any service can verify them offline with the public keys
  * of `rt.jwks()`. Verification maps every failure to its own {@link RedeemFailureReason}.
  */
-import { CompactSign, errors, exportJWK, generateKeyPair, jwtVerify } from "jose";
+// jose's entry point loads all of jose (JWE, remote JWKS...: 46 modules); these five are what
+// grant tokens use, and the subpaths are part of jose's public exports.
+import { CompactSign } from "jose/jws/compact/sign";
+import * as errors from "jose/errors";
+import { exportJWK } from "jose/key/export";
+import { generateKeyPair } from "jose/key/generate/keypair";
+import { jwtVerify } from "jose/jwt/verify";
 import type { JWK, JWTPayload } from "jose";
 import type { EntityRef } from "../stdlib/contract.js";
 import type { RedeemFailureReason } from "./errors.js";
