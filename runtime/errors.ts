@@ -14,6 +14,7 @@ export type RuntimeErrorCode =
   | "unknown_review"
   | "review_already_resolved"
   | "invalid_policy"
+  | "invalid_option"
   | "store_unavailable";
 
 /** An error thrown by the runtime's management calls, with a stable {@link RuntimeErrorCode}. */

@@ -86,6 +86,34 @@ describe("openSession", () => {
   });
 });
 
+describe("createRuntime", () => {
+  it("refuses what is not a compiled policy module, naming what is missing (invalid_policy)", () => {
+    const notAModule = { decide: () => null } as unknown as Parameters<typeof createRuntime>[0]["policy"];
+    expect(() => createRuntime({ policy: notAModule })).toThrow(
+      expect.objectContaining({ code: "invalid_policy", message: expect.stringContaining("`requestSchema`") }),
+    );
+  });
+
+  it.each([
+    [{ storeTimeoutMs: -5 }, "`storeTimeoutMs` must be a positive number of milliseconds, or null for no bound, got -5"],
+    [{ storeTimeoutMs: Number.NaN }, "`storeTimeoutMs` must be a positive number of milliseconds, or null for no bound, got NaN"],
+    [{ storeTimeoutMs: 0 }, "`storeTimeoutMs` must be a positive number of milliseconds, or null for no bound, got 0"],
+    [{ clockSkewSeconds: -1 }, "`clockSkewSeconds` must be a number of seconds, 0 or more, got -1"],
+    [{ clockSkewSeconds: "5" }, '`clockSkewSeconds` must be a number of seconds, 0 or more, got "5"'],
+    [{ defaultAudience: "" }, '`defaultAudience` must be a non-empty string, got ""'],
+    [{ issuer: 42 }, "`issuer` must be a non-empty string, got 42"],
+  ])("refuses the option %o, saying what it must be (invalid_option)", (option, message) => {
+    const options = { policy: expensesModule(), ...option } as unknown as Parameters<typeof createRuntime>[0];
+    expect(() => createRuntime(options)).toThrow(expect.objectContaining({ code: "invalid_option", message }));
+  });
+
+  it("accepts a null store timeout and a zero skew", async () => {
+    const rt = createRuntime({ policy: expensesModule(), storeTimeoutMs: null, clockSkewSeconds: 0, clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    expect((await ask(session, "submit", reportOf("r1", alice))).allowed).toBe(true);
+  });
+});
+
 describe("history facts", () => {
   it("counts a session's requests in a sliding minute (burst)", async () => {
     const { rt, clock } = setup();

@@ -97,6 +97,7 @@ export interface Runtime {
 /** Builds a runtime around a compiled policy module; see {@link RuntimeOptions}. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   checkModule(options.policy);
+  checkOptions(options);
   const given = options.store ?? memoryStore();
   // INVARIANT: the runtime only calls the store through the guard, so that no store failure
   // or stall escapes as an untyped error or an endless wait.
@@ -242,6 +243,26 @@ function checkModule(module: PolicyModule): void {
   );
   if (missing.length > 0 || typeof candidate?.decide !== "function") {
     throw new AgpRuntimeError("invalid_policy", `not a compiled agp policy module: missing ${missing.map((field) => `\`${field}\``).join(", ") || "`decide`"}`);
+  }
+}
+
+/**
+ * Refuses options that would silently misbehave: a negative or NaN store timeout times out
+ * every call or none, a negative skew shortens every token, an empty audience or issuer
+ * makes tokens no verifier can pin.
+ */
+function checkOptions(options: RuntimeOptions): void {
+  const invalid = (name: string, wanted: string, value: unknown) =>
+    new AgpRuntimeError("invalid_option", `\`${name}\` must be ${wanted}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
+  const { storeTimeoutMs, clockSkewSeconds, defaultAudience, issuer } = options;
+  if (storeTimeoutMs !== undefined && storeTimeoutMs !== null && !(typeof storeTimeoutMs === "number" && Number.isFinite(storeTimeoutMs) && storeTimeoutMs > 0)) {
+    throw invalid("storeTimeoutMs", "a positive number of milliseconds, or null for no bound", storeTimeoutMs);
+  }
+  if (clockSkewSeconds !== undefined && !(typeof clockSkewSeconds === "number" && Number.isFinite(clockSkewSeconds) && clockSkewSeconds >= 0)) {
+    throw invalid("clockSkewSeconds", "a number of seconds, 0 or more", clockSkewSeconds);
+  }
+  for (const [name, value] of [["defaultAudience", defaultAudience], ["issuer", issuer]] as const) {
+    if (value !== undefined && !(typeof value === "string" && value.length > 0)) throw invalid(name, "a non-empty string", value);
   }
 }
 
