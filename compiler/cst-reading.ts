@@ -1,7 +1,7 @@
 /**
- * Readers for typed CST nodes, shared by the CST→AST modules. A child that recovery left out,
- * or a token it invented, raises {@link IncompleteSyntax}: the declaration is then dropped
- * rather than handed to the checker half-built.
+ * Readers for typed CST nodes, shared by the CST→AST modules. A missing child or an invalid
+ * token raises {@link IncompleteSyntax}: the declaration is then dropped rather than handed to
+ * the checker half-built.
  */
 import type { IToken } from "chevrotain";
 import type * as ast from "./ast.js";
@@ -17,12 +17,15 @@ export interface ConversionContext {
 }
 
 /**
- * Thrown by the CST readers when recovery left a node without a required part; caught per
- * declaration by {@link withIncompleteAsUndefined}, never escapes the front end.
+ * Thrown by the CST readers when a node lacks a required part or a token's text is not a
+ * valid value (a duration `15x`); caught per declaration by {@link withIncompleteAsUndefined},
+ * never escapes the front end. The parser hands over only declarations without syntax errors,
+ * so a missing part means the readers and the grammar disagree: the declaration is dropped
+ * rather than misread.
  */
 export class IncompleteSyntax extends Error {}
 
-/** The child at `index`, which the grammar requires; a missing one means recovery cut the node short. */
+/** The child at `index`, which the grammar requires. */
 export function required<T>(items: readonly T[] | undefined, index = 0): T {
   const item = items?.[index];
   if (item === undefined) throw new IncompleteSyntax();
@@ -34,9 +37,9 @@ export function optional<T>(items: readonly T[] | undefined, index = 0): T | und
   return items?.[index];
 }
 
-/** The token, if it was really written (recovery may invent punctuation; values are never invented). */
+/** The token, if it was really written (not the end-of-input token, which has no offset). */
 export function written(token: IToken): IToken {
-  if (token.isInsertedInRecovery === true || Number.isNaN(token.startOffset)) throw new IncompleteSyntax();
+  if (Number.isNaN(token.startOffset)) throw new IncompleteSyntax();
   return token;
 }
 

@@ -2,7 +2,7 @@
  * Typed CST → AST conversion, one declaration at a time (parse.ts drives it). Policy
  * declarations are converted here; expressions in expression-to-ast.ts and test files in
  * test-file-to-ast.ts. The CST types come from cst.generated.d.ts, so no child access is
- * unchecked, and a declaration that recovery left incomplete comes back undefined.
+ * unchecked, and a declaration the readers cannot complete comes back undefined.
  */
 import type * as ast from "./ast.js";
 import type * as cst from "./cst.generated.js";
@@ -27,7 +27,7 @@ export type { ConversionContext } from "./cst-reading.js";
 export { expressionToAst } from "./expression-to-ast.js";
 export { testDeclarationToAst } from "./test-file-to-ast.js";
 
-/** Converts one policy declaration; undefined when recovery left it incomplete. */
+/** Converts one policy declaration; undefined when it is incomplete. */
 export function declarationToAst(
   node: cst.DeclarationCstNode,
   context: ConversionContext,

@@ -186,8 +186,8 @@ function parseDeclaration<Declaration>(
   try {
     declaration = grammar.parseDeclaration(context);
   } catch (error) {
-    // INVARIANT: the nesting pre-scan keeps recursion shallow and the parser recovers from
-    // every syntax error, so this is only a last resort: no input may make parsing throw.
+    // INVARIANT: the nesting pre-scan keeps recursion shallow and the parser records a syntax
+    // error and stops instead of throwing, so this is only a last resort: no input may make parsing throw.
     // A compiler bug still shows up, as an internal error on the declaration (fail closed).
     const first = chunk[0];
     const span = first ? tokenSpan(first) : { start: 0, end: 0 };
@@ -253,5 +253,6 @@ function syntaxError(
 }
 
 function isWritten(token: IToken | undefined): token is IToken {
-  return token !== undefined && !Number.isNaN(token.startOffset) && token.isInsertedInRecovery !== true;
+  // The end-of-input token has no offset.
+  return token !== undefined && !Number.isNaN(token.startOffset);
 }

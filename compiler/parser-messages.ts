@@ -33,9 +33,9 @@ export function describeTokenType(tokenType: TokenType): string {
   return tokenType.LABEL ?? tokenType.name;
 }
 
-/** True for a token that was really written (not end of input, not invented by recovery). */
+/** True for a token that was really written (not the end-of-input token). */
 export function isRealToken(token: IToken | undefined): token is IToken {
-  return token !== undefined && !Number.isNaN(token.startOffset) && token.isInsertedInRecovery !== true;
+  return token !== undefined && !Number.isNaN(token.startOffset);
 }
 
 function after(previous: IToken | undefined, ruleName: string, expected: TokenType | undefined): string {

@@ -1,10 +1,8 @@
 /**
  * The agp grammar as one Chevrotain `CstParser` (a pure grammar: no actions, no AST). The
  * file-level productions (`policyFile := "policy" Name declaration*`, `testFile := "test" Name
- * (letDecl | caseDecl)*`) are driven by parse.ts, which parses and recovers each declaration
- * on its own; this file holds every production below them. CST types: cst.generated.d.ts.
+ * (letDecl | caseDecl)*`) are driven by parse.ts, which parses each declaration on its own; this file holds every production below them. CST types: cst.generated.d.ts.
  */
-import type { TokenType } from "chevrotain";
 import {
   allTokens,
   chevrotain,
@@ -21,15 +19,6 @@ import {
 } from "./lexer.js";
 import { parserErrorMessages } from "./parser-messages.js";
 
-/** Value-carrying tokens are never invented by recovery: a made-up name would mislead the checker. */
-const notInsertable: ReadonlySet<TokenType> = new Set([
-  Identifier,
-  AnyName,
-  StringLiteral,
-  DurationLiteral,
-  NumberLike,
-]);
-
 const { CstParser, tokenMatcher } = chevrotain;
 
 /** The agp grammar. Use the shared {@link agpParser}; building one costs a grammar analysis. */
@@ -43,7 +32,9 @@ export class AgpParser extends CstParser {
    */
   constructor(options: { readonly validateGrammar?: boolean } = {}) {
     super([...allTokens], {
-      recoveryEnabled: true,
+      // No in-rule recovery: parse.ts reports a declaration's first syntax error and drops the
+      // declaration, so nothing would read what recovering past that error produced.
+      recoveryEnabled: false,
       // Spans are offsets (the lexer tracks only offsets too); lines come from `Source`.
       nodeLocationTracking: "onlyOffset",
       maxLookahead: 3,
@@ -51,10 +42,6 @@ export class AgpParser extends CstParser {
       skipValidations: options.validateGrammar !== true,
     });
     this.performSelfAnalysis();
-  }
-
-  override canTokenTypeBeInsertedInRecovery(tokenType: TokenType): boolean {
-    return !notInsertable.has(tokenType);
   }
 
   /** declaration := sensitivity | entityDecl | contextDecl | actionDecl | intentDecl | ruleDecl | separateDecl | monitorDecl */
