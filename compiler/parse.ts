@@ -15,6 +15,7 @@ import { createDiagnostic, type Diagnostic } from "./diagnostics.js";
 import { Identifier, keyword, punct, StringLiteral, tokenize, tokenSpan } from "./lexer.js";
 import { excessiveNestingHelp, findExcessiveNesting } from "./nesting.js";
 import { agpParser } from "./parser.js";
+import { isRealToken } from "./parser-messages.js";
 import type { Source, Span } from "./source.js";
 
 /** The outcome of parsing one file: the AST when the header parsed, every diagnostic, and the comments. */
@@ -242,7 +243,7 @@ function syntaxError(
   lexicalErrorOffsets: readonly number[],
 ): Diagnostic | undefined {
   const offending = error.token;
-  const foundIndex = isWritten(offending) ? tokens.indexOf(offending, start) : end;
+  const foundIndex = isRealToken(offending) ? tokens.indexOf(offending, start) : end;
   const found = tokens[foundIndex];
   const previous = tokens[foundIndex - 1];
   const gapStart = previous ? tokenSpan(previous).end : 0;
@@ -250,9 +251,4 @@ function syntaxError(
   if (hasOffsetIn(lexicalErrorOffsets, gapStart, gapEnd)) return undefined;
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
   return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span);
-}
-
-function isWritten(token: IToken | undefined): token is IToken {
-  // The end-of-input token has no offset.
-  return token !== undefined && !Number.isNaN(token.startOffset);
 }

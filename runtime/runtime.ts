@@ -255,10 +255,10 @@ function checkOptions(options: RuntimeOptions): void {
   const invalid = (name: string, wanted: string, value: unknown) =>
     new AgpRuntimeError("invalid_option", `\`${name}\` must be ${wanted}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`);
   const { storeTimeoutMs, clockSkewSeconds, defaultAudience, issuer } = options;
-  if (storeTimeoutMs !== undefined && storeTimeoutMs !== null && !(typeof storeTimeoutMs === "number" && Number.isFinite(storeTimeoutMs) && storeTimeoutMs > 0)) {
+  if (storeTimeoutMs !== undefined && storeTimeoutMs !== null && !(Number.isFinite(storeTimeoutMs) && storeTimeoutMs > 0)) {
     throw invalid("storeTimeoutMs", "a positive number of milliseconds, or null for no bound", storeTimeoutMs);
   }
-  if (clockSkewSeconds !== undefined && !(typeof clockSkewSeconds === "number" && Number.isFinite(clockSkewSeconds) && clockSkewSeconds >= 0)) {
+  if (clockSkewSeconds !== undefined && !(Number.isFinite(clockSkewSeconds) && clockSkewSeconds >= 0)) {
     throw invalid("clockSkewSeconds", "a number of seconds, 0 or more", clockSkewSeconds);
   }
   for (const [name, value] of [["defaultAudience", defaultAudience], ["issuer", issuer]] as const) {
