@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { expensesModule } from "./__fixtures__/expenses.js";
 import { agentOf, alice, entities, officeHours, reportOf } from "./__fixtures__/people.js";
@@ -18,9 +19,52 @@ async function busyRuntime() {
   return { rt, log: store.rawAuditLog };
 }
 
+/** The definition of the canonical text, written plainly: JSON.stringify's text with object keys sorted. */
+function referenceCanonicalJson(value: unknown): string {
+  const text = (json: unknown): string => {
+    if (json === null || typeof json !== "object") return JSON.stringify(json);
+    if (Array.isArray(json)) return `[${json.map(text).join(",")}]`;
+    const record = json as Record<string, unknown>;
+    return `{${Object.keys(record).sort().map((key) => `${JSON.stringify(key)}:${text(record[key])}`).join(",")}}`;
+  };
+  return text(JSON.parse(JSON.stringify(value) ?? "null"));
+}
+
 describe("canonicalJson", () => {
   it("sorts keys at every level and drops undefined members", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: undefined }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"f":2}]},"b":1}');
+  });
+
+  it("sorts integer-like keys as text, which objects list first in numeric order", () => {
+    expect(canonicalJson({ b: 1, 10: 2, 9: 3, " ": 4 })).toBe('{" ":4,"10":2,"9":3,"b":1}');
+    expect(canonicalJson({ nested: { 2: "x", 10: "y" }, a: [{ 1: true, 0: false }] })).toBe('{"a":[{"0":false,"1":true}],"nested":{"10":"y","2":"x"}}');
+  });
+
+  it("writes what JSON data stored and read back would give, whatever the key order", () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom("0", "1", "9", "10", "01", "-1", "4294967295", "toJSON"), fc.nat().map(String));
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.double(), fc.string(), tie("array"), tie("object")),
+      array: fc.array(fc.oneof(tie("value"), fc.constant(undefined)), { maxLength: 4 }),
+      object: fc.dictionary(key, fc.oneof(tie("value"), fc.constant(undefined)), { maxKeys: 5 }),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(canonicalJson(value)).toBe(referenceCanonicalJson(value));
+        // Stored as JSON and parsed back (how the SQLite store reads it), the text is the same.
+        const stored: unknown = JSON.parse(JSON.stringify(value) ?? "null");
+        expect(canonicalJson(stored)).toBe(canonicalJson(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("treats what JSON.stringify treats specially the same way", () => {
+    expect(canonicalJson({ when: new Date(0), f: () => 1, s: Symbol("s") })).toBe('{"when":"1970-01-01T00:00:00.000Z"}');
+    expect(canonicalJson([undefined, () => 1, { toJSON: () => ({ b: 1, a: 2 }) }])).toBe('[null,null,{"a":2,"b":1}]');
+    expect(canonicalJson({ 10: { toJSON: (key: string) => key }, 9: undefined })).toBe('{"10":"10"}');
+    expect(canonicalJson({ b: 1, toJSON() { return this; }, a: 2 })).toBe('{"a":2,"b":1}');
+    expect(() => canonicalJson({ n: 1n })).toThrow(TypeError);
+    expect(canonicalJson(undefined)).toBe("null");
   });
 });
 

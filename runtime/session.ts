@@ -99,13 +99,13 @@ export class Session {
       if (decision.consequences.length > 0) await settleConsequences(context, session);
       if (!grant || !signing) return { allowed: false, decision, grant: null };
       await context.audit("grant", {
-        grant: grant.id,
-        session: grant.session,
-        principal: grant.principal,
-        onBehalfOf: grant.onBehalfOf,
         action: grant.action,
-        resource: grant.resource,
         expiresAt: grant.expiresAt,
+        grant: grant.id,
+        onBehalfOf: grant.onBehalfOf && { id: grant.onBehalfOf.id, type: grant.onBehalfOf.type },
+        principal: { id: grant.principal.id, type: grant.principal.type },
+        resource: { id: grant.resource.id, type: grant.resource.type },
+        session: grant.session,
       });
       return { allowed: true, decision, grant: await this.signed(grant, signing) };
     });
@@ -208,16 +208,24 @@ function requestJson(session: SessionRecord, input: RequestInput, now: number): 
   };
 }
 
+// Keys in sorted order, here and in the grant entry: the audit hash then serializes them natively (see canonicalJson).
 function decisionEntry(session: SessionRecord, request: PolicyRequest, decision: Decision, grant: string | null, policy: string) {
   return {
-    session: session.id,
-    principal: { type: request.principal.type, id: request.principal.id },
-    intent: session.intent,
     action: request.action,
-    resource: { type: request.resource.type, id: request.resource.id },
+    // The decision's own fields, in sorted order.
+    decision: {
+      consequences: decision.consequences,
+      decision: decision.decision,
+      grant: decision.grant,
+      reasons: decision.reasons,
+      rules: decision.rules,
+    },
     env: request.env,
-    policy,
-    decision,
     grant,
+    intent: session.intent,
+    policy,
+    principal: { id: request.principal.id, type: request.principal.type },
+    resource: { id: request.resource.id, type: request.resource.type },
+    session: session.id,
   };
 }
