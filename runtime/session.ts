@@ -135,6 +135,7 @@ export class Session {
       // signed for a commit that lost the compare-and-set is dropped unseen.
       const signing = signGrant(this.context, grant);
       signing.catch(() => undefined);
+      if (this.context.signer().signSync === undefined) await handOffSigning();
       const committed = await store.commitGrant({
         grant,
         event: { grant: grant.id, at: request.at, event: eventOf(request), request: json },
@@ -167,6 +168,17 @@ export class Session {
     });
     return outcome;
   }
+}
+
+/**
+ * Lets an asynchronous signature reach the thread pool before the commit runs: jose hands it
+ * to WebCrypto only after awaiting its key preparation (two microtask turns in jose 6), and
+ * the commit's synchronous work (all of it with SQLite) would otherwise delay that hand-off
+ * until it is done, so the signing would overlap nothing. Turns, not a macrotask: they cost
+ * nothing measurable and never wait on timers (which a test may have faked).
+ */
+async function handOffSigning(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await undefined;
 }
 
 /** Why a session in `state` cannot be granted anything, or null. */
