@@ -48,9 +48,15 @@ export function explainRequest(
 /** Explanations of decisions the harness returned, computed only when asked for. */
 const explanations = new WeakMap<Decision, () => RequestExplanation>();
 
-/** Remembers how to explain `decision` (a scenario's or `agp/testing`'s), for failure messages. */
-export function attachExplanation(decision: Decision, explain: () => RequestExplanation): void {
-  explanations.set(decision, explain);
+/**
+ * A copy of `decision` (a scenario's or `agp/testing`'s) that remembers how to explain it,
+ * for failure messages. A copy, because a module returns one shared object for every
+ * decision with the same outcome, and each explanation belongs to one request.
+ */
+export function explainedDecision(decision: Decision, explain: () => RequestExplanation): Decision {
+  const own: Decision = Object.freeze({ ...decision });
+  explanations.set(own, explain);
+  return own;
 }
 
 /**

@@ -110,6 +110,22 @@ case "the agent approves what it wrote" {
     expect(trace.get("night")).toBe(false);
   });
 
+  it("explains each failing case by its own request while cases run concurrently", async () => {
+    // Every case gets the module's one shared "no rule allowed" deny, by different actions.
+    const cases = Array.from({ length: 8 }, (_, i) =>
+      i % 2 === 0
+        ? `case "write ${i}" { session anns_agent intent work env day\n  expect allow write keys_of_bob }`
+        : `case "approve ${i}" { session bobs_agent intent work env day\n  expect allow approve plan }`,
+    );
+    const results = await runCases(`let keys_of_bob = Doc { owner: bob, label: internal }\n${cases.join("\n")}`);
+    for (const [title, kase] of results) {
+      const rules = kase.failure?.explanation?.map((entry) => entry.rule);
+      expect(rules, title).toContain(title.startsWith("write") ? "write_own" : "approve_as_approver");
+      expect(rules, title).not.toContain(title.startsWith("write") ? "approve_as_approver" : "write_own");
+    }
+    expect(results.size).toBe(8);
+  });
+
   it("records coverage only for rules that decided", async () => {
     const result = await runTests(`${header}
 case "one read" { session anns_agent intent work env day

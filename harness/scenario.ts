@@ -16,7 +16,7 @@ import { memoryStore } from "../runtime/stores/memory.js";
 import type { SessionState, Store } from "../runtime/stores/store.js";
 import { generateSigner, type Signer } from "../runtime/tokens.js";
 import type { PolicyModule } from "../stdlib/contract.js";
-import { attachExplanation, explainRequest } from "./explain.js";
+import { explainedDecision, explainRequest } from "./explain.js";
 import { EntityCatalog, type EntityJson } from "./requests.js";
 
 /** Where a scenario's virtual clock starts by default: Monday 5 January 2026, 10:00 UTC. */
@@ -118,9 +118,12 @@ export class Scenario {
       env,
       entities,
     };
-    const outcome = await current.session.request({ action, resource, env, entities });
+    const decided = await current.session.request({ action, resource, env, entities });
     const earlier = this.granted.length;
-    attachExplanation(outcome.decision, () => explainRequest(this.module, json, this.granted.slice(0, earlier), outcome.decision));
+    const outcome: RequestOutcome = {
+      ...decided,
+      decision: explainedDecision(decided.decision, () => explainRequest(this.module, json, this.granted.slice(0, earlier), decided.decision)),
+    };
     if (outcome.grant) {
       this.last = outcome.grant;
       this.granted.push(json);

@@ -45,6 +45,27 @@ describe("agp/testing", () => {
     expect(() => expect({ decision: "maybe" }).toAllow()).toThrow(/expected a decision or a request outcome/);
   });
 
+  it("explains each decision by its own request, even when two requests get the same decision", async () => {
+    const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
+    const bobsAgent = { type: "Assistant", id: "bobs_agent", onBehalfOf: { type: "User", id: "bob" } };
+    // Both are the module's one "no rule allowed" deny; each explanation must still be its own.
+    const notOwner = policy.decide(request("write", { resource: { ...plan, owner: { type: "User", id: "bob" } } }));
+    const notApprover = policy.decide(request("approve", { principal: bobsAgent }));
+    expect(notOwner).toEqual(notApprover);
+    expect(() => expect(notOwner).toAllow()).toThrow(/write_own \(allow\)/);
+    expect(() => expect(notOwner).toAllow()).not.toThrow(/approve_as_approver/);
+    expect(() => expect(notApprover).toAllow()).toThrow(/approve_as_approver \(allow\)/);
+
+    const scenario = policy.scenario({ entities: [ann, bob] });
+    await scenario.openSession(annsAgent, "work", { hour: 10 });
+    const write = await scenario.request("write", { ...plan, owner: { type: "User", id: "bob" } });
+    await scenario.openSession(bobsAgent, "work", { hour: 10 });
+    const approve = await scenario.request("approve", plan);
+    expect(() => expect(write).toAllow()).toThrow(/write_own \(allow\)/);
+    expect(() => expect(approve).toAllow()).toThrow(/approve_as_approver \(allow\)/);
+    await scenario.close();
+  });
+
   it("drives a scenario step by step with a virtual clock", async () => {
     const policy = await loadPolicy(fixture("docs.agp"), { path: "docs.agp" });
     const scenario = policy.scenario({ entities: [ann, bob] });

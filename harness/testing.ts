@@ -20,7 +20,7 @@ import type { CheckedPolicy } from "../compiler/check/model.js";
 import { listFacts } from "../stdlib/list-facts.js";
 import { validate } from "../stdlib/schemas.js";
 import type { Decision, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
-import { attachExplanation, explainRequest } from "./explain.js";
+import { explainedDecision, explainRequest } from "./explain.js";
 import type { TestFileResult } from "./results.js";
 import { runTestFile } from "./runner.js";
 import { Scenario, type ScenarioOptions } from "./scenario.js";
@@ -110,8 +110,7 @@ function testPolicy(checked: CheckedPolicy, module: PolicyModule): TestPolicy {
       const parsed = parseRequest(module, request, "request");
       const earlier = history.map((entry, index) => parseRequest(module, entry, `history[${index}]`));
       const decision = module.decide(parsed, listFacts(module, earlier));
-      attachExplanation(decision, () => explainRequest(module, request, history, decision));
-      return decision;
+      return explainedDecision(decision, () => explainRequest(module, request, history, decision));
     },
     scenario: (options) => new Scenario(module, options),
     async runTests(testText, options = {}) {
