@@ -25,7 +25,10 @@ export interface RuntimeContext {
   /** Resolves once the signer exists and the first policy's indexes are built. */
   readonly ready: Promise<void>;
   readonly gate: Gate;
-  readonly resourceLocks: KeyedMutex;
+  /** Held by a request's decide-and-record step: its resource and the history it counts (see `PolicyFacts.lockKeys`). */
+  readonly historyLocks: KeyedMutex;
+  /** Held while a session's owed monitor consequences are applied. */
+  readonly sessionLocks: KeyedMutex;
   /**
    * Monitor consequences decided but not yet applied (the store failed), by session id. A
    * session with owed consequences gets nothing until they are applied (see `monitors.ts`).

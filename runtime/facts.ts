@@ -55,8 +55,25 @@ type QueryReading =
 export class PolicyFacts {
   readonly namespace: string;
 
+  /** The sources whose history some query counts or scans. */
+  private readonly countedSources: readonly Source[];
+
   constructor(readonly module: PolicyModule) {
     this.namespace = module.sourceHash;
+    this.countedSources = SOURCES.filter((source) => module.historyQueries.some((query) => query.source === source));
+  }
+
+  /**
+   * What a decision on `request` reads and its grant writes, as lock keys: the resource (its
+   * separation sets and scope version) and the history series its queries count, which the
+   * grant extends. Requests holding these one at a time (in one process) read exact counts:
+   * two requests of one session on different resources are not both under a rate limit
+   * that only one of them fits.
+   */
+  lockKeys(request: PolicyRequest): string[] {
+    const keys = [entityKey(request.resource)];
+    for (const source of this.countedSources) keys.push(sourceSeries(source, request));
+    return keys;
   }
 
   /** Every index entry of a newly granted request (policy-free and policy-dependent). */

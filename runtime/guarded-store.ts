@@ -12,6 +12,7 @@ import type { Store } from "./stores/store.js";
 /** The store methods the guard wraps: every method of {@link Store} but `kind`. */
 export const STORE_METHODS = [
   "saveSession",
+  "updateSession",
   "getSession",
   "sessionsOfPrincipal",
   "readFacts",
@@ -27,6 +28,7 @@ export const STORE_METHODS = [
   "redeemContext",
   "recordUse",
   "saveReview",
+  "updateReview",
   "getReview",
   "pendingReviews",
   "appendAudit",

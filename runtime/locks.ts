@@ -1,26 +1,43 @@
 /**
- * In-process concurrency control: a mutex per key (requests on one resource run their
- * decide-and-record step one at a time) and a gate that lets a policy swap wait for the
+ * In-process concurrency control: mutexes by key (requests that read or write the same
+ * history run their decide-and-record step one at a time; changes to one session's state
+ * are applied one at a time) and a gate that lets a policy swap wait for the
  * requests in flight and hold new ones back.
  */
 
-/** Runs tasks one at a time per key, in arrival order; different keys run concurrently. */
+/** Runs tasks one at a time per key, in arrival order; tasks with no key in common run concurrently. */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.runAll([key], task);
+  }
+
+  /**
+   * Runs `task` holding every key of `keys` at once. A task takes its place in the queue of
+   * every key in one synchronous step, and waits only for tasks that queued before it, so
+   * tasks holding overlapping sets of keys never wait for each other in a cycle.
+   */
+  async runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
     let release!: () => void;
     const current = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => current);
-    this.tails.set(key, tail);
-    await previous;
+    const held: [string, Promise<void>][] = [];
+    const earlier: Promise<void>[] = [];
+    for (const key of keys) {
+      if (held.some(([heldKey]) => heldKey === key)) continue;
+      const previous = this.tails.get(key);
+      const tail = previous === undefined ? current : previous.then(() => current);
+      if (previous !== undefined) earlier.push(previous);
+      this.tails.set(key, tail);
+      held.push([key, tail]);
+    }
+    if (earlier.length > 0) await Promise.all(earlier);
     try {
       return await task();
     } finally {
       release();
       // INVARIANT: the map only holds keys with a task queued or running, so it stays small.
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      for (const [key, tail] of held) if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
 }

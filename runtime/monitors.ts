@@ -24,8 +24,8 @@ export async function applyConsequences(
 ): Promise<AppliedConsequences> {
   const { store, clock } = context;
   const now = clock.now();
-  let state: SessionState = session.state;
   const revokedGrants: string[] = [];
+  const downgrades: (readonly string[])[] = [];
   const reviews: Extract<MonitorConsequence, { type: "review" }>[] = [];
   for (const consequence of consequences) {
     switch (consequence.type) {
@@ -36,7 +36,7 @@ export async function applyConsequences(
         break;
       }
       case "downgrade":
-        state = downgraded(state, consequence.actions);
+        downgrades.push(consequence.actions);
         await context.audit("consequence", { session: session.id, ...consequence });
         break;
       case "review":
@@ -47,33 +47,57 @@ export async function applyConsequences(
         break;
     }
   }
-  let review: ReviewRecord | null = null;
-  if (reviews.length > 0 && (state.status === "active" || state.status === "downgraded")) {
-    review = {
-      id: `review_${randomUUID()}`,
-      session: session.id,
-      principal: session.principalKey,
-      monitors: reviews.map((consequence) => consequence.monitor),
-      reasons: reviews.map((consequence) => consequence.reason),
-      createdAt: now,
-      status: "pending",
-      resolvedBy: null,
-      note: null,
-      resolvedAt: null,
-    };
-    await store.saveReview(review);
-    state = { status: "suspended", review: review.id, resume: state };
-    await context.audit("consequence", {
-      session: session.id,
-      type: "review",
-      review: review.id,
-      monitors: review.monitors,
-      reasons: review.reasons,
-    });
+  // Saved before the session refers to it, so a suspended session's review always exists.
+  const review: ReviewRecord | null =
+    reviews.length === 0
+      ? null
+      : {
+          id: `review_${randomUUID()}`,
+          session: session.id,
+          principal: session.principalKey,
+          monitors: reviews.map((consequence) => consequence.monitor),
+          reasons: reviews.map((consequence) => consequence.reason),
+          createdAt: now,
+          status: "pending",
+          resolvedBy: null,
+          note: null,
+          resolvedAt: null,
+        };
+  if (review) await store.saveReview(review);
+  if (downgrades.length === 0 && !review) return { session, revokedGrants, review: null };
+  // The state is changed from what is stored now, not from `session`, which may be older: a
+  // revocation or another monitor may have changed the session since it was read.
+  let suspended = false;
+  const updated = await store.updateSession(session.id, (current) => {
+    let state: SessionState = current.state;
+    for (const actions of downgrades) state = downgraded(state, actions);
+    suspended = false;
+    if (review !== null && (state.status === "active" || state.status === "downgraded")) {
+      state = { status: "suspended", review: review.id, resume: state };
+      suspended = true;
+    }
+    return state === current.state ? undefined : { ...current, state };
+  });
+  if (!review) return { session: updated ?? session, revokedGrants, review: null };
+  if (!suspended) {
+    // The session ended, or waits on another review, since the monitor fired: nothing to resume.
+    const state = updated?.state;
+    const why = state?.status === "suspended" ? `it was already suspended pending review \`${state.review}\`` : "it had ended";
+    await store.updateReview(review.id, (current) =>
+      current.status === "pending"
+        ? { ...current, status: "rejected", resolvedBy: "agp runtime", note: `withdrawn: ${why} when the monitor fired`, resolvedAt: now }
+        : undefined,
+    );
+    return { session: updated ?? session, revokedGrants, review: null };
   }
-  const updated: SessionRecord = state === session.state ? session : { ...session, state };
-  if (updated !== session) await store.saveSession(updated);
-  return { session: updated, revokedGrants, review };
+  await context.audit("consequence", {
+    session: session.id,
+    type: "review",
+    review: review.id,
+    monitors: review.monitors,
+    reasons: review.reasons,
+  });
+  return { session: updated ?? session, revokedGrants, review };
 }
 
 /**
@@ -87,14 +111,19 @@ export function oweConsequences(context: RuntimeContext, session: string, conseq
 
 /** Applies the consequences `session` owes, if any, and returns the session as it is afterwards; throws while the store fails. */
 export async function settleConsequences(context: RuntimeContext, session: SessionRecord): Promise<SessionRecord> {
-  const owed = context.owedConsequences.get(session.id);
-  if (!owed) return session;
-  const applied = await applyConsequences(context, session, owed);
-  // INVARIANT: only the consequences applied are cleared; ones owed meanwhile stay owed.
-  const now = context.owedConsequences.get(session.id) ?? [];
-  if (now.length === owed.length) context.owedConsequences.delete(session.id);
-  else context.owedConsequences.set(session.id, now.slice(owed.length));
-  return applied.session;
+  if (!context.owedConsequences.has(session.id)) return session;
+  // One settlement at a time per session, each taking what is owed when it starts: two
+  // requests finding the same consequences owed apply them once.
+  return context.sessionLocks.run(session.id, async () => {
+    const owed = context.owedConsequences.get(session.id);
+    if (!owed) return (await context.store.getSession(session.id)) ?? session;
+    const applied = await applyConsequences(context, session, owed);
+    // INVARIANT: only the consequences applied are cleared; ones owed meanwhile stay owed.
+    const remaining = (context.owedConsequences.get(session.id) ?? []).slice(owed.length);
+    if (remaining.length === 0) context.owedConsequences.delete(session.id);
+    else context.owedConsequences.set(session.id, remaining);
+    return applied.session;
+  });
 }
 
 /** The state after a downgrade: the allowed actions only ever narrow. */

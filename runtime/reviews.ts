@@ -35,28 +35,34 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
     },
     async resolve(id, verdict, resolution) {
       await context.ready;
-      const review = await store.getReview(id);
+      const now = clock.now();
+      // Resolved in one atomic step from pending: of two operators resolving one review at
+      // once, one succeeds and the other is told it was already resolved.
+      let resolvedNow = false;
+      const review = await store.updateReview(id, (current) => {
+        resolvedNow = current.status === "pending";
+        if (!resolvedNow) return undefined;
+        return {
+          ...current,
+          status: verdict === "approve" ? "approved" : "rejected",
+          resolvedBy: resolution.by,
+          note: resolution.note ?? null,
+          resolvedAt: now,
+        };
+      });
       if (!review) throw new AgpRuntimeError("unknown_review", `no review \`${id}\``);
-      if (review.status !== "pending") {
+      if (!resolvedNow) {
         throw new AgpRuntimeError("review_already_resolved", `review \`${id}\` was already ${review.status} by ${review.resolvedBy ?? "someone"}`);
       }
-      const now = clock.now();
-      const resolved: ReviewRecord = {
-        ...review,
-        status: verdict === "approve" ? "approved" : "rejected",
-        resolvedBy: resolution.by,
-        note: resolution.note ?? null,
-        resolvedAt: now,
-      };
-      await store.saveReview(resolved);
-      const session = await store.getSession(review.session);
-      if (session && session.state.status === "suspended" && session.state.review === id) {
+      // Only a session still suspended by this review changes: one revoked meanwhile stays ended.
+      await store.updateSession(review.session, (session) => {
+        if (session.state.status !== "suspended" || session.state.review !== id) return undefined;
         const state =
           verdict === "approve"
             ? session.state.resume
             : { status: "ended" as const, reason: `review \`${id}\` rejected by ${resolution.by}` };
-        await store.saveSession({ ...session, state });
-      }
+        return { ...session, state };
+      });
       await context.audit("review_resolved", {
         review: id,
         session: review.session,
@@ -64,7 +70,7 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
         by: resolution.by,
         note: resolution.note ?? null,
       });
-      return resolved;
+      return review;
     },
   };
 }

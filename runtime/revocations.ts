@@ -32,9 +32,9 @@ export type RevocationContext = Pick<RuntimeContext, "store" | "clock" | "audit"
 export async function revokeTarget(context: RevocationContext, target: RevokeTarget, by: string): Promise<RevocationResult> {
   const { store, clock, audit } = context;
   const now = clock.now();
-  const endSession = async (session: SessionRecord, reason: string, revoked: boolean) => {
-    await store.saveSession({ ...session, state: { status: "ended", reason }, revoked: revoked || session.revoked });
-  };
+  // Changed as stored now, in one step: a monitor or a review resolved meanwhile cannot undo it.
+  const endSession = (session: SessionRecord, reason: string, revoked: boolean) =>
+    store.updateSession(session.id, (current) => ({ ...current, state: { status: "ended", reason }, revoked: revoked || current.revoked }));
   if ("grant" in target) {
     const revoked = await store.revokeGrant(target.grant, now, by);
     await audit("revocation", { grant: target.grant, by, effective: revoked });

@@ -140,7 +140,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       return ready();
     },
     gate,
-    resourceLocks: new KeyedMutex(),
+    historyLocks: new KeyedMutex(),
+    sessionLocks: new KeyedMutex(),
     owedConsequences: new Map(),
     policy: () => current,
     signer: () => {
@@ -187,7 +188,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       }
       const record: SessionRecord = {
         id: `session_${randomUUID()}`,
-        principal: principal as Record<string, unknown>,
+        // A snapshot of the JSON, as SQLite keeps it: later changes to the caller's object
+        // must not change what the session's requests are decided as.
+        principal: JSON.parse(JSON.stringify(principal)) as Record<string, unknown>,
         principalKey: entityKey(ref),
         onBehalfOf: refOrNull(parsed.data["onBehalfOf"]),
         intent,
@@ -199,7 +202,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       // INVARIANT: a revocation that listed the principal's sessions before this one was saved
       // had already marked the principal revoked, so this second look sees it.
       if (await store.isPrincipalRevoked(record.principalKey)) {
-        await store.saveSession({ ...record, state: { status: "ended", reason: "principal revoked while the session opened" } });
+        const reason = "principal revoked while the session opened";
+        await store.updateSession(record.id, (current) => ({ ...current, state: { status: "ended", reason } }));
+        await audit("session_ended", { session: record.id, reason });
         throw new AgpRuntimeError("principal_revoked", `principal \`${record.principalKey}\` was revoked`);
       }
       await audit("session_opened", { session: record.id, principal: ref, onBehalfOf: record.onBehalfOf, intent });

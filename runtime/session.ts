@@ -67,10 +67,12 @@ export class Session {
 
   /** Ends the session: later requests are denied and its grants no longer redeem. */
   async end(reason = "ended by the agent"): Promise<void> {
-    const record = await this.context.store.getSession(this.id);
-    if (!record || record.state.status === "ended") return;
-    await this.context.store.saveSession({ ...record, state: { status: "ended", reason } });
-    await this.context.audit("session_ended", { session: this.id, reason });
+    let ended = false;
+    await this.context.store.updateSession(this.id, (record) => {
+      ended = record.state.status !== "ended";
+      return ended ? { ...record, state: { status: "ended", reason } } : undefined;
+    });
+    if (ended) await this.context.audit("session_ended", { session: this.id, reason });
   }
 
   private async decideRequest(input: RequestInput): Promise<RequestOutcome> {
@@ -91,7 +93,7 @@ export class Session {
         return this.recordDenial(input, denied(`session downgraded: only ${allowed} may be granted`));
       }
       const audience = input.audience ?? context.audience;
-      const { decision, grant, signing } = await context.resourceLocks.run(entityKey(request.resource), () =>
+      const { decision, grant, signing } = await context.historyLocks.runAll(policy.facts.lockKeys(request), () =>
         this.decideAndRecord(policy, session, request, json, audience),
       );
       if (decision.consequences.length > 0) oweConsequences(context, session.id, decision.consequences);
@@ -153,7 +155,9 @@ export class Session {
     try {
       return await signing;
     } catch (error) {
-      await this.context.store.revokeGrant(record.id, this.context.clock.now(), "runtime: signing failed");
+      const by = "runtime: signing failed";
+      const revoked = await this.context.store.revokeGrant(record.id, this.context.clock.now(), by);
+      await this.context.audit("revocation", { grant: record.id, by, effective: revoked });
       throw error;
     }
   }

@@ -82,10 +82,16 @@ export class MemoryStore implements Store {
   }
 
   async saveSession(session: SessionRecord): Promise<void> {
-    this.sessions.set(session.id, session);
-    let ids = this.sessionsByPrincipal.get(session.principalKey);
-    if (!ids) this.sessionsByPrincipal.set(session.principalKey, (ids = new Set()));
-    ids.add(session.id);
+    this.putSession(session);
+  }
+
+  async updateSession(id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+    const current = this.sessions.get(id);
+    if (!current) return undefined;
+    const next = change(current);
+    if (next === undefined) return current;
+    if (next.id !== id) throw new Error(`a change of session \`${id}\` returned session \`${next.id}\``);
+    return this.putSession(next);
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -119,7 +125,8 @@ export class MemoryStore implements Store {
     if (version !== commit.expectedVersion) return { ok: false, reason: "conflict" };
     const seq = this.events.length + 1;
     const { grant, at, event, request } = commit.event;
-    this.events.push({ seq, grant, at, event, request });
+    // A snapshot, as SQLite keeps the JSON text: the request holds the caller's objects.
+    this.events.push({ seq, grant, at, event, request: JSON.parse(JSON.stringify(request)) as typeof request });
     this.putGrant(commit.grant);
     this.index(seq, commit.event.at, commit.index);
     this.versions.set(commit.scope, version + 1);
@@ -161,7 +168,7 @@ export class MemoryStore implements Store {
     const revoked: string[] = [];
     for (const id of this.grantsBySession.get(session) ?? []) {
       const grant = this.grants.get(id);
-      if (!grant || grant.revokedAt !== null || grant.expiresAt <= at) continue;
+      if (!grant || grant.revokedAt !== null) continue;
       this.grants.set(id, updatedGrant(grant, { revokedAt: at, revokedBy: by }));
       revoked.push(id);
     }
@@ -189,7 +196,17 @@ export class MemoryStore implements Store {
   }
 
   async saveReview(review: ReviewRecord): Promise<void> {
-    this.reviews.set(review.id, review);
+    this.reviews.set(review.id, frozen(review));
+  }
+
+  async updateReview(id: string, change: (current: ReviewRecord) => ReviewRecord | undefined): Promise<ReviewRecord | undefined> {
+    const current = this.reviews.get(id);
+    if (!current) return undefined;
+    const next = change(current);
+    if (next === undefined) return current;
+    if (next.id !== id) throw new Error(`a change of review \`${id}\` returned review \`${next.id}\``);
+    this.reviews.set(id, frozen(next));
+    return next;
   }
 
   async getReview(id: string): Promise<ReviewRecord | undefined> {
@@ -237,8 +254,16 @@ export class MemoryStore implements Store {
 
   async close(): Promise<void> {}
 
+  private putSession(session: SessionRecord): SessionRecord {
+    this.sessions.set(session.id, frozen(session));
+    let ids = this.sessionsByPrincipal.get(session.principalKey);
+    if (!ids) this.sessionsByPrincipal.set(session.principalKey, (ids = new Set()));
+    ids.add(session.id);
+    return session;
+  }
+
   private putGrant(grant: GrantRecord): void {
-    this.grants.set(grant.id, grant);
+    this.grants.set(grant.id, frozen(grant));
     let ids = this.grantsBySession.get(grant.session);
     if (!ids) this.grantsBySession.set(grant.session, (ids = new Set()));
     ids.add(grant.id);
@@ -261,4 +286,18 @@ export class MemoryStore implements Store {
 /** A fresh in-memory store: the default, for tests, `agp test` and single-process services. */
 export function memoryStore(): MemoryStore {
   return new MemoryStore();
+}
+
+/**
+ * `record`, frozen through and through. The memory store hands out the records it keeps (a
+ * session's state, a grant, a review); frozen, a caller that changes one gets an error
+ * instead of silently changing what the runtime decides on, as with SQLite, which hands out
+ * copies.
+ */
+function frozen<T>(record: T): T {
+  if (record !== null && typeof record === "object" && !Object.isFrozen(record)) {
+    Object.freeze(record);
+    for (const value of Object.values(record)) frozen(value);
+  }
+  return record;
 }

@@ -122,6 +122,10 @@ export class SqliteStore implements Store {
     this.statements.saveSession.run(session.id, session.principalKey, JSON.stringify(session));
   }
 
+  async updateSession(id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
+    return this.transactions.updateSession.immediate(id, change);
+  }
+
   async getSession(id: string): Promise<SessionRecord | undefined> {
     return this.sessionById(id);
   }
@@ -205,6 +209,10 @@ export class SqliteStore implements Store {
 
   async saveReview(review: ReviewRecord): Promise<void> {
     this.statements.saveReview.run(review.id, review.status, review.createdAt, JSON.stringify(review));
+  }
+
+  async updateReview(id: string, change: (current: ReviewRecord) => ReviewRecord | undefined): Promise<ReviewRecord | undefined> {
+    return this.transactions.updateReview.immediate(id, change);
   }
 
   async getReview(id: string): Promise<ReviewRecord | undefined> {
@@ -328,8 +336,29 @@ export class SqliteStore implements Store {
       addIndexEntries: db.transaction((entries: readonly { readonly seq: number; readonly at: number; readonly index: IndexEntries }[]) => {
         for (const { seq, at, index } of entries) this.index(seq, at, index);
       }),
+      // INVARIANT: the change is read and written inside one IMMEDIATE transaction, so no other
+      // process writes the session (or review) in between.
+      updateSession: db.transaction((id: string, change: (current: SessionRecord) => SessionRecord | undefined) => {
+        const current = this.sessionById(id);
+        if (!current) return undefined;
+        const next = change(current);
+        if (next === undefined) return current;
+        if (next.id !== id) throw new Error(`a change of session \`${id}\` returned session \`${next.id}\``);
+        statements.saveSession.run(next.id, next.principalKey, JSON.stringify(next));
+        return next;
+      }),
+      updateReview: db.transaction((id: string, change: (current: ReviewRecord) => ReviewRecord | undefined) => {
+        const record = statements.getReview.get(id) as string | undefined;
+        if (record === undefined) return undefined;
+        const current = JSON.parse(record) as ReviewRecord;
+        const next = change(current);
+        if (next === undefined) return current;
+        if (next.id !== id) throw new Error(`a change of review \`${id}\` returned review \`${next.id}\``);
+        statements.saveReview.run(next.id, next.status, next.createdAt, JSON.stringify(next));
+        return next;
+      }),
       revokeSessionGrants: db.transaction((session: string, at: number, by: string): string[] => {
-        const ids = statements.liveGrantsOfSession.all(session, at) as string[];
+        const ids = statements.unrevokedGrantsOfSession.all(session) as string[];
         for (const id of ids) statements.revokeGrant.run(at, by, id);
         return ids;
       }),
@@ -385,7 +414,7 @@ function prepareStatements(db: Database.Database) {
     readEvents: db.prepare("SELECT seq, grant_id, at, event, request FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
     getGrant: db.prepare(`SELECT ${GRANT_COLUMNS} FROM grants WHERE id = ?`),
     revokeGrant: db.prepare("UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL"),
-    liveGrantsOfSession: pluck("SELECT id FROM grants WHERE session = ? AND revoked_at IS NULL AND expires_at > ? ORDER BY rowid"),
+    unrevokedGrantsOfSession: pluck("SELECT id FROM grants WHERE session = ? AND revoked_at IS NULL ORDER BY rowid"),
     revokePrincipal: db.prepare("INSERT OR IGNORE INTO revoked_principals (principal, revoked_at, revoked_by) VALUES (?, ?, ?)"),
     principalRevoked: pluck("SELECT 1 FROM revoked_principals WHERE principal = ?"),
     recordUse: db.prepare("UPDATE grants SET uses = uses + 1, last_used_at = ? WHERE id = ?"),

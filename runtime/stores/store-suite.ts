@@ -10,7 +10,7 @@ import { agentOf, alice, entities, officeHours, reportOf } from "../__fixtures__
 import { GENESIS_HASH, verifyAudit } from "../audit.js";
 import { virtualClock } from "../clock.js";
 import { createRuntime } from "../runtime.js";
-import type { GrantCommit, GrantRecord, SessionRecord, Store } from "./store.js";
+import type { GrantCommit, GrantRecord, ReviewRecord, SessionRecord, Store } from "./store.js";
 
 const T0 = Date.parse("2026-01-05T10:00:00Z");
 
@@ -81,6 +81,58 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.sessionsOfPrincipal("Assistant:zz")).toEqual([]);
     });
 
+    it("changes a session and a review in one step from what is stored", async () => {
+      await store.saveSession(session);
+      const ended = await store.updateSession("s1", (current) => ({ ...current, state: { status: "ended", reason: "done" }, revoked: true }));
+      expect(ended).toMatchObject({ id: "s1", revoked: true, state: { status: "ended", reason: "done" } });
+      // A change computed from an older copy would resurrect it; this one sees the stored record.
+      const seen: string[] = [];
+      const kept = await store.updateSession("s1", (current) => {
+        seen.push(current.state.status);
+        return current.state.status === "ended" ? undefined : { ...current, state: { status: "active" } };
+      });
+      expect(seen).toEqual(["ended"]);
+      expect(kept).toMatchObject({ state: { status: "ended" } });
+      expect(await store.getSession("s1")).toMatchObject({ revoked: true, state: { status: "ended", reason: "done" } });
+      expect(await store.updateSession("nope", (current) => current)).toBeUndefined();
+      await expect(store.updateSession("s1", (current) => ({ ...current, id: "s9" }))).rejects.toThrow(/returned session `s9`/);
+      expect(await store.getSession("s9")).toBeUndefined();
+
+      const review = { id: "rv1", session: "s1", principal: "Assistant:a1", monitors: ["m"], reasons: ["why"], createdAt: T0, status: "pending" as const, resolvedBy: null, note: null, resolvedAt: null };
+      await store.saveReview(review);
+      const approve = (current: ReviewRecord): ReviewRecord | undefined =>
+        current.status === "pending" ? { ...current, status: "approved" as const, resolvedBy: "dana", resolvedAt: T0 + 1 } : undefined;
+      expect(await store.updateReview("rv1", approve)).toMatchObject({ status: "approved", resolvedBy: "dana" });
+      expect(await store.updateReview("rv1", approve)).toMatchObject({ status: "approved", resolvedAt: T0 + 1 });
+      expect(await store.pendingReviews()).toEqual([]);
+      expect(await store.updateReview("nope", approve)).toBeUndefined();
+    });
+
+    it("keeps its own copy of what it is given, and hands out nothing that changes it", async () => {
+      const principal = { type: "Assistant", id: "a1", onBehalfOf: { type: "User", id: "alice" } };
+      await store.saveSession({ ...session, principal });
+      const request = { action: "submit", resource: { type: "ExpenseReport", id: "r1" } };
+      await store.commitGrant({ ...commitOf(grantRecord("g1"), T0, 0), event: { ...commitOf(grantRecord("g1"), T0, 0).event, request } });
+      request.resource.id = "r2";
+      const [event] = await store.readEvents(0, 10);
+      expect(event?.request).toEqual({ action: "submit", resource: { type: "ExpenseReport", id: "r1" } });
+      const stored = await store.getSession("s1");
+      try {
+        (stored?.state as { status: string }).status = "ended";
+        (stored?.principal as { id: string }).id = "a2";
+      } catch {
+        // The memory store hands out frozen records; SQLite hands out copies.
+      }
+      expect(await store.getSession("s1")).toMatchObject({ principal: { id: "a1" }, state: { status: "active" } });
+      const grant = await store.getGrant("g1");
+      try {
+        (grant?.resource as { id: string }).id = "r9";
+      } catch {
+        // Frozen, as above.
+      }
+      expect(await store.getGrant("g1")).toMatchObject({ resource: { id: "r1" } });
+    });
+
     it("commits a grant only at the expected scope version, all or nothing", async () => {
       const first = await store.readFacts({ scope: "ExpenseReport:r1", at: T0, counts: [], scans: [], sets: ["sep|r1|alice"] });
       expect(first).toEqual({ version: 0, counts: [], scans: [], sets: [[]] });
@@ -129,7 +181,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.getMarker("index:v2")).toBe(1);
     });
 
-    it("revokes grants one by one and by session (live ones only), and principals", async () => {
+    it("revokes grants one by one and by session (expired ones too: a token outlives its expiry by the skew allowance), and principals", async () => {
       await store.saveSession(session);
       await store.commitGrant(commitOf(grantRecord("g1"), T0, 0));
       await store.commitGrant(commitOf(grantRecord("g2"), T0, 1));
@@ -137,10 +189,13 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.revokeGrant("g1", T0 + 5000, "ops")).toBe(true);
       expect(await store.revokeGrant("g1", T0 + 6000, "ops")).toBe(false);
       expect(await store.revokeGrant("nope", T0, "ops")).toBe(false);
-      expect(await store.revokeSessionGrants("s1", T0 + 5000, "monitor:m")).toEqual(["g2"]);
+      expect((await store.listGrants({ liveAt: T0 + 500 })).map((grant) => grant.id)).toEqual(["g2", "g3"]);
+      expect((await store.listGrants({ liveAt: T0 + 1000 })).map((grant) => grant.id)).toEqual(["g2"]);
+      expect(await store.revokeSessionGrants("s1", T0 + 5000, "monitor:m")).toEqual(["g2", "g3"]);
       expect(await store.getGrant("g2")).toMatchObject({ revokedAt: T0 + 5000, revokedBy: "monitor:m" });
-      expect((await store.listGrants({ liveAt: T0 + 500 })).map((grant) => grant.id)).toEqual(["g3"]);
-      expect(await store.listGrants({ liveAt: T0 + 1000 })).toEqual([]);
+      expect(await store.getGrant("g3")).toMatchObject({ revokedAt: T0 + 5000, revokedBy: "monitor:m" });
+      expect(await store.revokeSessionGrants("s1", T0 + 6000, "monitor:m")).toEqual([]);
+      expect(await store.listGrants({ liveAt: T0 + 500 })).toEqual([]);
       expect((await store.listGrants({ session: "s1" })).map((grant) => grant.id).sort()).toEqual(["g1", "g2", "g3"]);
       expect(await store.redeemContext("g3")).toMatchObject({ grant: { id: "g3" }, session: { id: "s1" }, principalRevoked: false });
       await store.revokePrincipal("Assistant:a1", T0, "ops");

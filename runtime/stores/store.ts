@@ -9,7 +9,8 @@
  * - sets: a key → a set of strings (Redis: a SET).
  *
  * Every method is one round trip and one atomic step, so that a Redis store can implement
- * each with one Lua script and a SQLite store with one transaction. The step that makes
+ * each with one Lua script (the two `update…` methods, which take a function, with an
+ * optimistic WATCH/MULTI loop) and a SQLite store with one transaction. The step that makes
  * separation of duties safe is {@link Store.commitGrant}: it records the grant only if the
  * version of its scope (the resource) is still the one the decision read
  * ({@link FactsReading.version}), an optimistic compare-and-set that holds across
@@ -212,6 +213,15 @@ export interface Store {
   readonly kind: string;
 
   saveSession(session: SessionRecord): Promise<void>;
+  /**
+   * Changes a session in one atomic step: `change` gets the stored record and returns the
+   * record to store instead, or undefined to leave it. No other write to the session comes
+   * in between (the memory store calls `change` synchronously, SQLite inside one IMMEDIATE
+   * transaction, a Redis store in a WATCH/MULTI loop that may call it again), so `change`
+   * must be synchronous and depend only on its argument. Resolves to the record as stored
+   * afterwards, or undefined for an unknown session.
+   */
+  updateSession(id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined>;
   getSession(id: string): Promise<SessionRecord | undefined>;
   sessionsOfPrincipal(principal: EntityKey): Promise<readonly SessionRecord[]>;
 
@@ -231,7 +241,11 @@ export interface Store {
   listGrants(filter: GrantFilter): Promise<readonly GrantRecord[]>;
   /** Marks a live grant revoked; returns false when unknown or already revoked. */
   revokeGrant(id: string, at: number, by: string): Promise<boolean>;
-  /** Revokes every grant of a session live at `at`; returns their ids. */
+  /**
+   * Revokes every grant of a session not revoked yet, at `at`; returns their ids. Expired
+   * grants too: a token is still accepted for a few seconds past its expiry (the clock-skew
+   * allowance), and a revoked one never is.
+   */
   revokeSessionGrants(session: string, at: number, by: string): Promise<readonly string[]>;
   revokePrincipal(principal: EntityKey, at: number, by: string): Promise<void>;
   isPrincipalRevoked(principal: EntityKey): Promise<boolean>;
@@ -240,6 +254,8 @@ export interface Store {
   recordUse(grantId: string, at: number): Promise<void>;
 
   saveReview(review: ReviewRecord): Promise<void>;
+  /** Changes a review in one atomic step, as {@link Store.updateSession} does a session. */
+  updateReview(id: string, change: (current: ReviewRecord) => ReviewRecord | undefined): Promise<ReviewRecord | undefined>;
   getReview(id: string): Promise<ReviewRecord | undefined>;
   pendingReviews(): Promise<readonly ReviewRecord[]>;
 

@@ -256,7 +256,7 @@ describe.each(stores)("a faulty %s store", (_name, makeStore) => {
 });
 
 describe("monitor consequences during a fault", () => {
-  it.each(["revokeSessionGrants", "saveReview", "saveSession", "appendAudit"])(
+  it.each(["revokeSessionGrants", "saveReview", "updateSession", "appendAudit"])(
     "are applied once the store is back when `%s` failed as the monitor fired",
     async (method) => {
       const faulty = faultyStore(memoryStore());
