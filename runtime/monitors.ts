@@ -16,7 +16,12 @@ export interface AppliedConsequences {
   readonly review: ReviewRecord | null;
 }
 
-/** Applies `consequences` to `session` and records each in the audit log. */
+/**
+ * Applies `consequences` to `session` and records each in the audit log. The session's
+ * state changes first, then its grants are revoked: a request of the session that commits a
+ * grant concurrently either commits before the revocation (and is revoked with the others)
+ * or sees the new state when it checks the session after committing (see `session.ts`).
+ */
 export async function applyConsequences(
   context: RuntimeContext,
   session: SessionRecord,
@@ -24,29 +29,8 @@ export async function applyConsequences(
 ): Promise<AppliedConsequences> {
   const { store, clock } = context;
   const now = clock.now();
-  const revokedGrants: string[] = [];
-  const downgrades: (readonly string[])[] = [];
-  const reviews: Extract<MonitorConsequence, { type: "review" }>[] = [];
-  for (const consequence of consequences) {
-    switch (consequence.type) {
-      case "revoke": {
-        const revoked = await store.revokeSessionGrants(session.id, now, `monitor:${consequence.monitor}`);
-        revokedGrants.push(...revoked);
-        await context.audit("consequence", { session: session.id, ...consequence, grants: revoked });
-        break;
-      }
-      case "downgrade":
-        downgrades.push(consequence.actions);
-        await context.audit("consequence", { session: session.id, ...consequence });
-        break;
-      case "review":
-        reviews.push(consequence);
-        break;
-      case "alert":
-        await context.audit("consequence", { session: session.id, ...consequence });
-        break;
-    }
-  }
+  const downgrades = consequences.flatMap((consequence) => (consequence.type === "downgrade" ? [consequence.actions] : []));
+  const reviews = consequences.flatMap((consequence) => (consequence.type === "review" ? [consequence] : []));
   // Saved before the session refers to it, so a suspended session's review always exists.
   const review: ReviewRecord | null =
     reviews.length === 0
@@ -64,40 +48,59 @@ export async function applyConsequences(
           resolvedAt: null,
         };
   if (review) await store.saveReview(review);
-  if (downgrades.length === 0 && !review) return { session, revokedGrants, review: null };
-  // The state is changed from what is stored now, not from `session`, which may be older: a
-  // revocation or another monitor may have changed the session since it was read.
+  let updated = session;
   let suspended = false;
-  const updated = await store.updateSession(session.id, (current) => {
-    let state: SessionState = current.state;
-    for (const actions of downgrades) state = downgraded(state, actions);
-    suspended = false;
-    if (review !== null && (state.status === "active" || state.status === "downgraded")) {
-      state = { status: "suspended", review: review.id, resume: state };
-      suspended = true;
-    }
-    return state === current.state ? undefined : { ...current, state };
-  });
-  if (!review) return { session: updated ?? session, revokedGrants, review: null };
-  if (!suspended) {
+  if (downgrades.length > 0 || review) {
+    // Changed from what is stored now, not from `session`, which may be older: a revocation
+    // or another monitor may have changed the session since it was read.
+    const stored = await store.updateSession(session.id, (current) => {
+      let state: SessionState = current.state;
+      for (const actions of downgrades) state = downgraded(state, actions);
+      suspended = false;
+      if (review !== null && (state.status === "active" || state.status === "downgraded")) {
+        state = { status: "suspended", review: review.id, resume: state };
+        suspended = true;
+      }
+      return state === current.state ? undefined : { ...current, state };
+    });
+    updated = stored ?? session;
+  }
+  if (review && !suspended) {
     // The session ended, or waits on another review, since the monitor fired: nothing to resume.
-    const state = updated?.state;
-    const why = state?.status === "suspended" ? `it was already suspended pending review \`${state.review}\`` : "it had ended";
+    const why = updated.state.status === "suspended" ? `it was already suspended pending review \`${updated.state.review}\`` : "it had ended";
     await store.updateReview(review.id, (current) =>
       current.status === "pending"
         ? { ...current, status: "rejected", resolvedBy: "agp runtime", note: `withdrawn: ${why} when the monitor fired`, resolvedAt: now }
         : undefined,
     );
-    return { session: updated ?? session, revokedGrants, review: null };
   }
-  await context.audit("consequence", {
-    session: session.id,
-    type: "review",
-    review: review.id,
-    monitors: review.monitors,
-    reasons: review.reasons,
-  });
-  return { session: updated ?? session, revokedGrants, review };
+  const revokedGrants: string[] = [];
+  for (const consequence of consequences) {
+    switch (consequence.type) {
+      case "revoke": {
+        const revoked = await store.revokeSessionGrants(session.id, now, `monitor:${consequence.monitor}`);
+        revokedGrants.push(...revoked);
+        await context.audit("consequence", { session: session.id, ...consequence, grants: revoked });
+        break;
+      }
+      case "downgrade":
+      case "alert":
+        await context.audit("consequence", { session: session.id, ...consequence });
+        break;
+      case "review":
+        break;
+    }
+  }
+  if (review && suspended) {
+    await context.audit("consequence", {
+      session: session.id,
+      type: "review",
+      review: review.id,
+      monitors: review.monitors,
+      reasons: review.reasons,
+    });
+  }
+  return { session: updated, revokedGrants, review: suspended ? review : null };
 }
 
 /**

@@ -88,10 +88,8 @@ export class Session {
       const parsed = policy.module.requestSchema.safeParse(json, { error: validationMessage });
       if (!parsed.success) return this.recordDenial(input, denied(`invalid request: ${formatIssues(parsed.error.issues)}`));
       const request = parsed.data;
-      if (session.state.status === "downgraded" && !session.state.actions.includes(request.action)) {
-        const allowed = session.state.actions.map((action) => `\`${action}\``).join(", ") || "no action";
-        return this.recordDenial(input, denied(`session downgraded: only ${allowed} may be granted`));
-      }
+      const downgrade = downgradeRefusal(session.state, request.action);
+      if (downgrade !== null) return this.recordDenial(input, denied(downgrade));
       const audience = input.audience ?? context.audience;
       const { decision, grant, signing } = await context.historyLocks.runAll(policy.facts.lockKeys(request), () =>
         this.decideAndRecord(policy, session, request, json, audience),
@@ -100,6 +98,15 @@ export class Session {
       await context.audit("decision", decisionEntry(session, request, decision, grant?.id ?? null, policy.module.sourceHash));
       if (decision.consequences.length > 0) await settleConsequences(context, session);
       if (!grant || !signing) return { allowed: false, decision, grant: null };
+      const changed = await this.changedSince(session, request.action);
+      if (changed !== null) {
+        // INVARIANT: a monitor changes the session's state before revoking its grants, so a
+        // grant committed as one fired is either revoked by it or refused here.
+        const by = "runtime: the session changed while deciding";
+        const revoked = await context.store.revokeGrant(grant.id, context.clock.now(), by);
+        await context.audit("revocation", { grant: grant.id, by, effective: revoked });
+        return denied(`${changed} while the request was decided`);
+      }
       await context.audit("grant", {
         action: grant.action,
         expiresAt: grant.expiresAt,
@@ -150,6 +157,15 @@ export class Session {
     return { decision: denied(`too many concurrent grants on \`${entityKey(request.resource)}\`; try again`).decision, grant: null, signing: null };
   }
 
+  /** Why the session, as stored now, could not be granted `action` though `decided` could, or null. */
+  private async changedSince(decided: SessionRecord, action: string): Promise<string | null> {
+    const now = await this.context.store.getSession(this.id);
+    if (!now) return `session \`${this.id}\` disappeared`;
+    if (now.revoked) return "the session was revoked";
+    if (now.state === decided.state) return null;
+    return stateRefusal(now.state) ?? downgradeRefusal(now.state, action);
+  }
+
   /** The signed grant; a grant whose token could not be signed is revoked at once. */
   private async signed(record: GrantRecord, signing: Promise<Grant>): Promise<Grant> {
     try {
@@ -195,6 +211,13 @@ function stateRefusal(state: SessionState): string | null {
     default:
       return null;
   }
+}
+
+/** Why a session in `state` cannot be granted `action` because it was downgraded, or null. */
+function downgradeRefusal(state: SessionState, action: string): string | null {
+  if (state.status !== "downgraded" || state.actions.includes(action)) return null;
+  const allowed = state.actions.map((name) => `\`${name}\``).join(", ") || "no action";
+  return `session downgraded: only ${allowed} may be granted`;
 }
 
 /** A deny that no rule made: a refused state, an invalid request, an error. */

@@ -12,7 +12,7 @@ import { AgpRuntimeError } from "./errors.js";
 import { createRuntime } from "./runtime.js";
 import type { Session } from "./session.js";
 import { MemoryStore, memoryStore } from "./stores/memory.js";
-import type { ReviewRecord } from "./stores/store.js";
+import type { CommitResult, GrantCommit, ReviewRecord, SessionState } from "./stores/store.js";
 
 const ask = (session: Session, action: string, resource: { type: string; id: string }) =>
   session.request({ action, resource, env: officeHours, entities });
@@ -90,6 +90,45 @@ describe("session state changes that race", () => {
     const [review] = await rt.reviews.pending();
     await rt.reviews.resolve(review!.id, "approve", { by: "dana" });
     expect(await rt.redeem(read.grant!.token, { action: "read", resource: internal })).toMatchObject({ ok: false, reason: "grant_revoked" });
+  });
+});
+
+describe("a grant committed as the session changes", () => {
+  /** A store that changes the session to `state` just before it commits the next grant, as a monitor racing the request would. */
+  function changingStore(state: SessionState) {
+    let armed = true;
+    return new (class extends MemoryStore {
+      override async commitGrant(commit: GrantCommit): Promise<CommitResult> {
+        if (armed) {
+          armed = false;
+          await this.updateSession(commit.grant.session, (current) => ({ ...current, state }));
+        }
+        return super.commitGrant(commit);
+      }
+    })();
+  }
+
+  it.each<[string, SessionState, string]>([
+    ["suspended", { status: "suspended", review: "review_x", resume: { status: "active" } }, "session suspended pending review `review_x` while the request was decided"],
+    ["downgraded", { status: "downgraded", actions: ["read"] }, "session downgraded: only `read` may be granted while the request was decided"],
+    ["ended", { status: "ended", reason: "done" }, "session ended: done while the request was decided"],
+  ])("is revoked and the request denied when the session was %s meanwhile", async (_name, state, reason) => {
+    const store = changingStore(state);
+    const rt = createRuntime({ policy: expensesModule(), store, clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    const filed = await ask(session, "submit", reportOf("r1", alice));
+    expect(filed).toMatchObject({ allowed: false, grant: null });
+    expect(filed.decision.reasons).toEqual([reason]);
+    const [grant] = await store.listGrants({ session: session.id });
+    expect(grant).toMatchObject({ revokedBy: "runtime: the session changed while deciding" });
+    expect((await rt.audit.tail(2)).map((entry) => entry.type)).toEqual(["decision", "revocation"]);
+  });
+
+  it("keeps a grant whose session changed in a way that still allows it", async () => {
+    const store = changingStore({ status: "downgraded", actions: ["submit"] });
+    const rt = createRuntime({ policy: expensesModule(), store, clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    expect(await ask(session, "submit", reportOf("r1", alice))).toMatchObject({ allowed: true });
   });
 });
 
