@@ -4,7 +4,7 @@
  */
 import type { MonitorConsequence, PolicyModule } from "../stdlib/contract.js";
 import type { Clock } from "./clock.js";
-import type { PolicyFacts } from "./facts.js";
+import type { IndexProgress, PolicyFacts } from "./facts.js";
 import type { Gate, KeyedMutex } from "./locks.js";
 import type { AuditDraft, Store } from "./stores/store.js";
 import type { Signer } from "./tokens.js";
@@ -13,6 +13,8 @@ import type { Signer } from "./tokens.js";
 export interface LoadedPolicy {
   readonly module: PolicyModule;
   readonly facts: PolicyFacts;
+  /** How far this runtime has indexed the recorded events under this version. */
+  readonly progress: IndexProgress;
 }
 
 /** The runtime's shared state, passed to sessions, grants, monitors and reviews. */

@@ -4,7 +4,7 @@ import { listFacts } from "../stdlib/list-facts.js";
 import type { PolicyRequest } from "../stdlib/contract.js";
 import { expensesModule } from "./__fixtures__/expenses.js";
 import { entities, officeHours } from "./__fixtures__/people.js";
-import { PolicyFacts, rebuildIndexes } from "./facts.js";
+import { catchUpIndexes, IndexProgress, PolicyFacts, rebuildIndexes } from "./facts.js";
 import { memoryStore } from "./stores/memory.js";
 import { entityKey } from "./stores/store.js";
 
@@ -110,6 +110,39 @@ describe("incremental facts", () => {
     const after = await incrementalFacts(v2, store, request);
     for (const query of module.historyQueries) expect(after.count(query.index, request)).toBe(before.count(query.index, request));
     expect(after.separatedActions(0, "User:alice", request)).toEqual(before.separatedActions(0, "User:alice", request));
+  });
+
+  it("catch-up indexes only another version's events, and advances past every event it read", async () => {
+    const history = Array.from({ length: 12 }, (_, i) =>
+      requestOf({ agent: "a1", human: "alice", session: "s1", report: "r1", action: ["submit", "approve"][i % 2]!, offsetSeconds: i * 60 }),
+    );
+    const v1 = new PolicyFacts(module);
+    const store = await recorded(v1, history);
+    const added: number[] = [];
+    const addIndexEntries = store.addIndexEntries.bind(store);
+    store.addIndexEntries = async (entries) => {
+      added.push(...entries.map((entry) => entry.seq));
+      return addIndexEntries(entries);
+    };
+    // The same version: its commits indexed the events already, so nothing is written.
+    const same = new IndexProgress();
+    await catchUpIndexes(store, v1, same);
+    expect(same.through).toBe(12);
+    expect(added).toEqual([]);
+    // Another version sees them all, once.
+    const v2 = new PolicyFacts(expensesModule("sha256:v2"));
+    const other = new IndexProgress();
+    await catchUpIndexes(store, v2, other);
+    expect(other.through).toBe(12);
+    expect(added).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const { request } = requestOf({ agent: "a2", human: "alice", session: "s2", report: "r1", action: "approve", offsetSeconds: 3600 });
+    const caughtUp = await incrementalFacts(v2, store, request);
+    expect(caughtUp.separatedActions(0, "User:alice", request)).toEqual((await incrementalFacts(v1, store, request)).separatedActions(0, "User:alice", request));
+    // A commit of this runtime right after what it indexed moves it on; one after a gap does not.
+    other.committed(13);
+    expect(other.through).toBe(13);
+    other.committed(15);
+    expect(other.through).toBe(13);
   });
 
   it("refuses to answer for a separation key it did not read, so the module denies", async () => {

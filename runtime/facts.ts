@@ -19,7 +19,7 @@
 import { eventOf } from "../stdlib/list-facts.js";
 import type { Facts, HistoryEvent, HistoryQuery, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
 import type { EntityRef } from "../stdlib/contract.js";
-import type { FactsPlan, FactsReading, IndexEntries, SetEntry, Store } from "./stores/store.js";
+import type { EventRecord, FactsPlan, FactsReading, IndexEntries, SetEntry, Store } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
 
 type Source = HistoryQuery["source"];
@@ -213,27 +213,61 @@ export class PolicyFacts {
 const REBUILD_PAGE = 1000;
 
 /**
- * Brings a policy version's indexes up to date with the recorded events, from where the
- * last rebuild for that version stopped. Adding entries is idempotent, so a rebuild that
- * overlaps grants already indexed under this version is harmless.
+ * How far one runtime knows a policy version's indexes to be complete: every event up to
+ * `through` is indexed under the version. Grants a runtime of the same version commits are
+ * indexed with their commit; grants of another version (another process, mid-deploy) are
+ * indexed by {@link catchUpIndexes} before a decision reads facts that could miss them.
  */
-export async function rebuildIndexes(store: Store, facts: PolicyFacts): Promise<number> {
+export class IndexProgress {
+  through = 0;
+
+  /** Records that this runtime committed event `seq` with its entries. */
+  committed(seq: number): void {
+    if (seq === this.through + 1) this.through = seq;
+  }
+}
+
+/** The entries of a recorded event under `facts`' version (poisoned when its request no longer fits). */
+function entriesOfEvent(facts: PolicyFacts, stored: EventRecord): { seq: number; at: number; index: IndexEntries } {
+  const parsed = facts.module.requestSchema.safeParse(stored.request);
+  const index = parsed.success ? facts.policyEntriesFor(parsed.data) : facts.unreadableEntriesFor(stored.event);
+  return { seq: stored.seq, at: stored.at, index };
+}
+
+/**
+ * Indexes, under `facts`' version, the events recorded after `progress.through` by
+ * runtimes of other versions (a rolling deploy shares one store between two versions), and
+ * advances `progress` past every event read. Idempotent, like a rebuild.
+ */
+export async function catchUpIndexes(store: Store, facts: PolicyFacts, progress: IndexProgress): Promise<void> {
+  for (;;) {
+    const events = await store.readEvents(progress.through, REBUILD_PAGE);
+    const foreign = events.filter((stored) => stored.policy !== facts.namespace);
+    if (foreign.length > 0) await store.addIndexEntries(foreign.map((stored) => entriesOfEvent(facts, stored)));
+    const last = events[events.length - 1];
+    if (last) progress.through = Math.max(progress.through, last.seq);
+    if (events.length < REBUILD_PAGE) return;
+  }
+}
+
+/**
+ * Brings a policy version's indexes up to date with the recorded events, from where the
+ * last rebuild for that version stopped, and sets `progress` to the last event indexed.
+ * Adding entries is idempotent, so a rebuild that overlaps grants already indexed under
+ * this version is harmless.
+ */
+export async function rebuildIndexes(store: Store, facts: PolicyFacts, progress = new IndexProgress()): Promise<number> {
   const marker = `index:${facts.namespace}`;
   let after = (await store.getMarker(marker)) ?? 0;
   let indexed = 0;
   for (;;) {
     const events = await store.readEvents(after, REBUILD_PAGE);
     if (events.length === 0) break;
-    await store.addIndexEntries(
-      events.map((stored) => {
-        const parsed = facts.module.requestSchema.safeParse(stored.request);
-        const index = parsed.success ? facts.policyEntriesFor(parsed.data) : facts.unreadableEntriesFor(stored.event);
-        return { seq: stored.seq, at: stored.at, index };
-      }),
-    );
+    await store.addIndexEntries(events.map((stored) => entriesOfEvent(facts, stored)));
     after = events[events.length - 1]?.seq ?? after;
     indexed += events.length;
   }
   await store.setMarker(marker, after);
+  progress.through = Math.max(progress.through, after);
   return indexed;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { expensesModule } from "./__fixtures__/expenses.js";
 import { agentOf, alice, entities, officeHours, reportOf } from "./__fixtures__/people.js";
@@ -6,6 +9,8 @@ import type { Runtime } from "./runtime.js";
 import { createRuntime } from "./runtime.js";
 import type { Session } from "./session.js";
 import { memoryStore } from "./stores/memory.js";
+import { sqliteStore } from "./stores/sqlite.js";
+import type { Store } from "./stores/store.js";
 
 const report = reportOf("contested", alice);
 
@@ -56,5 +61,47 @@ describe("separation of duties under racing requests", () => {
     expect(conflicts).toBeGreaterThan(0);
     const recorded = await store.listGrants({});
     expect(new Set(recorded.map((grant) => grant.action)).size).toBe(1);
+  });
+
+  /** The stores the two versions use (one shared, or two connections to one file) and how to clean up. */
+  type SharedStores = { readonly stores: readonly [Store, Store | undefined]; readonly cleanup: () => void };
+  const sharedStores: [string, () => SharedStores][] = [
+    ["memory", () => ({ stores: [memoryStore(), undefined], cleanup: () => undefined })],
+    [
+      "sqlite",
+      () => {
+        const directory = mkdtempSync(path.join(tmpdir(), "agp-versions-"));
+        const file = path.join(directory, "shared.db");
+        // Two connections to one file, as two processes of a rolling deploy have.
+        return { stores: [sqliteStore(file), sqliteStore(file)], cleanup: () => rmSync(directory, { recursive: true, force: true }) };
+      },
+    ],
+  ];
+  describe.each(sharedStores)("across two policy versions sharing one %s store (a rolling deploy)", (_name, open) => {
+    it("sees the other version's grants: neither version grants both sides", async () => {
+      const { stores, cleanup } = open();
+      const clock = virtualClock();
+      const old = createRuntime({ policy: expensesModule("sha256:v1"), store: stores[0], clock });
+      const next = createRuntime({ policy: expensesModule("sha256:v2"), store: stores[1] ?? stores[0], clock });
+      try {
+        await Promise.all([old.ready(), next.ready()]);
+        // Each version indexed the (empty) history at start; grants come after.
+        for (const [filer, approver, id] of [[old, next, "r1"], [next, old, "r2"]] as const) {
+          const report = reportOf(id, alice);
+          const filing = await filer.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+          expect((await filing.request({ action: "submit", resource: report, env: officeHours, entities })).allowed).toBe(true);
+          const reviewing = await approver.openSession({ principal: agentOf("a2", alice), intent: "review_team" });
+          const approval = await reviewing.request({ action: "approve", resource: report, env: officeHours, entities });
+          expect(approval.decision.rules).toEqual(["submit_approve"]);
+        }
+        // Racing, too: of submits and approves of one report through both versions, one side only.
+        const { granted } = await race([old, next]);
+        expect(new Set(granted.map(({ action }) => action)).size).toBe(1);
+      } finally {
+        await old.close();
+        if (stores[1]) await next.close();
+        cleanup();
+      }
+    });
   });
 });

@@ -13,7 +13,7 @@ import type { Clock } from "./clock.js";
 import { systemClock } from "./clock.js";
 import type { LoadedPolicy, RuntimeContext } from "./context.js";
 import { AgpRuntimeError } from "./errors.js";
-import { PolicyFacts, rebuildIndexes } from "./facts.js";
+import { IndexProgress, PolicyFacts, rebuildIndexes } from "./facts.js";
 import type { RedeemExpectation, RedeemResult } from "./grants.js";
 import { redeemToken } from "./grants.js";
 import { guardStore } from "./guarded-store.js";
@@ -103,7 +103,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   // or stall escapes as an untyped error or an endless wait.
   const store = guardStore(given, options.storeTimeoutMs === undefined ? DEFAULT_STORE_TIMEOUT_MS : options.storeTimeoutMs);
   const clock = options.clock ?? systemClock;
-  let current: LoadedPolicy = { module: options.policy, facts: new PolicyFacts(options.policy) };
+  let current: LoadedPolicy = { module: options.policy, facts: new PolicyFacts(options.policy), progress: new IndexProgress() };
   let signer: Signer | null = null;
   const gate = new Gate();
 
@@ -114,7 +114,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   signing.catch(() => undefined);
   const start = async () => {
     signer = await signing;
-    await gate.exclusive(() => rebuildIndexes(store, current.facts));
+    await gate.exclusive(() => rebuildIndexes(store, current.facts, current.progress));
     await audit("policy_loaded", { policy: current.module.policyName, sourceHash: current.module.sourceHash });
   };
   // A start that failed (the store was down) is retried by the next call that waits for it.
@@ -164,9 +164,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       checkModule(module);
       await ready();
       const facts = new PolicyFacts(module);
+      const progress = new IndexProgress();
       await gate.exclusive(async () => {
-        await rebuildIndexes(store, facts);
-        current = { module, facts };
+        await rebuildIndexes(store, facts, progress);
+        current = { module, facts, progress };
       });
       await audit("policy_loaded", { policy: module.policyName, sourceHash: module.sourceHash });
     },

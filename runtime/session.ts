@@ -10,6 +10,7 @@ import type { LoadedPolicy, RuntimeContext } from "./context.js";
 import { messageOf } from "./errors.js";
 import type { Grant } from "./grants.js";
 import { newGrantRecord, signGrant } from "./grants.js";
+import { catchUpIndexes } from "./facts.js";
 import { oweConsequences, settleConsequences } from "./monitors.js";
 import type { GrantRecord, SessionRecord, SessionState } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
@@ -135,7 +136,14 @@ export class Session {
     const { store } = this.context;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const prepared = policy.facts.prepare(request);
-      const reading = await store.readFacts(prepared.plan);
+      let reading = await store.readFacts(prepared.plan);
+      // Grants another policy version recorded (mid-deploy) are indexed under this one
+      // before deciding; one on this resource recorded after the read fails the commit.
+      for (let round = 0; reading.lastSeq > policy.progress.through; round++) {
+        if (round === COMMIT_ATTEMPTS) return { decision: denied("history is recorded faster than it can be indexed; try again").decision, grant: null, signing: null };
+        await catchUpIndexes(store, policy.facts, policy.progress);
+        reading = await store.readFacts(prepared.plan);
+      }
       const decision = decideSafely(policy, request, policy.facts.factsFrom(prepared, reading, request));
       if (decision.decision !== "allow") return { decision, grant: null, signing: null };
       const ttlSeconds = decision.grant?.ttl_seconds ?? policy.module.defaultGrantSeconds;
@@ -152,7 +160,10 @@ export class Session {
         scope: prepared.plan.scope,
         expectedVersion: reading.version,
       });
-      if (committed.ok) return { decision, grant, signing };
+      if (committed.ok) {
+        policy.progress.committed(committed.seq);
+        return { decision, grant, signing };
+      }
     }
     return { decision: denied(`too many concurrent grants on \`${entityKey(request.resource)}\`; try again`).decision, grant: null, signing: null };
   }

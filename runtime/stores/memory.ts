@@ -10,6 +10,7 @@ import type {
   AuditDraft,
   AuditEntry,
   CommitResult,
+  CommittedEvent,
   EntityKey,
   EventRecord,
   FactsPlan,
@@ -67,7 +68,7 @@ export class MemoryStore implements Store {
   private readonly grants = new Map<string, GrantRecord>();
   private readonly grantsBySession = new Map<string, Set<string>>();
   private readonly revokedPrincipals = new Set<EntityKey>();
-  private readonly events: EventRecord[] = [];
+  private readonly events: CommittedEvent[] = [];
   private readonly series = new Map<string, Series>();
   private readonly sets = new Map<string, Set<string>>();
   private readonly versions = new Map<string, number>();
@@ -117,7 +118,7 @@ export class MemoryStore implements Store {
       return found.seqs.slice(start, end).flatMap((seq) => this.events[seq - 1] ?? []);
     });
     const sets = plan.sets.map((key) => [...(this.sets.get(key) ?? [])]);
-    return { version: this.versions.get(plan.scope) ?? 0, counts, scans, sets };
+    return { version: this.versions.get(plan.scope) ?? 0, lastSeq: this.events.length, counts, scans, sets };
   }
 
   async commitGrant(commit: GrantCommit): Promise<CommitResult> {
@@ -126,7 +127,7 @@ export class MemoryStore implements Store {
     const seq = this.events.length + 1;
     const { grant, at, event, request } = commit.event;
     // A snapshot, as SQLite keeps the JSON text: the request holds the caller's objects.
-    this.events.push({ seq, grant, at, event, request: JSON.parse(JSON.stringify(request)) as typeof request });
+    this.events.push({ seq, grant, at, event, request: JSON.parse(JSON.stringify(request)) as typeof request, policy: commit.grant.policy });
     this.putGrant(commit.grant);
     this.index(seq, commit.event.at, commit.index);
     this.versions.set(commit.scope, version + 1);
@@ -137,7 +138,7 @@ export class MemoryStore implements Store {
     for (const { seq, at, index } of entries) this.index(seq, at, index);
   }
 
-  async readEvents(afterSeq: number, limit: number): Promise<readonly EventRecord[]> {
+  async readEvents(afterSeq: number, limit: number): Promise<readonly CommittedEvent[]> {
     return this.events.slice(afterSeq, afterSeq + limit);
   }
 

@@ -25,6 +25,7 @@ import type {
   AuditEntry,
   AuditEntryType,
   CommitResult,
+  CommittedEvent,
   EntityKey,
   EventRecord,
   FactsPlan,
@@ -154,8 +155,8 @@ export class SqliteStore implements Store {
     return this.transactions.importGrants.immediate(commits);
   }
 
-  async readEvents(afterSeq: number, limit: number): Promise<readonly EventRecord[]> {
-    return (this.statements.readEvents.all(afterSeq, limit) as EventRow[]).map(eventOfRow);
+  async readEvents(afterSeq: number, limit: number): Promise<readonly CommittedEvent[]> {
+    return (this.statements.readEvents.all(afterSeq, limit) as (EventRow & { policy: string })[]).map((row) => ({ ...eventOfRow(row), policy: row.policy }));
   }
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
@@ -317,7 +318,7 @@ export class SqliteStore implements Store {
           (statements.scanSeries.all(series, fromExclusive ?? Number.MIN_SAFE_INTEGER, plan.at) as EventRow[]).map(eventOfRow),
         );
         const sets = plan.sets.map((key) => statements.setMembers.all(key) as string[]);
-        return { version, counts, scans, sets };
+        return { version, lastSeq: statements.lastSeq.get() as number, counts, scans, sets };
       }),
       commitGrant: db.transaction((commit: GrantCommit): CommitResult => {
         const version = (statements.scopeVersion.get(commit.scope) as number | undefined) ?? 0;
@@ -411,7 +412,10 @@ function prepareStatements(db: Database.Database) {
     addSetMember: db.prepare("INSERT OR IGNORE INTO set_members (key, member) VALUES (?, ?)"),
     insertGrant: db.prepare(`INSERT INTO grants (${GRANT_COLUMNS}) VALUES (${Array(17).fill("?").join(", ")})`),
     insertEvent: db.prepare("INSERT INTO events (grant_id, at, event, request) VALUES (?, ?, ?, ?)"),
-    readEvents: db.prepare("SELECT seq, grant_id, at, event, request FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
+    readEvents: db.prepare(
+      "SELECT events.seq, events.grant_id, events.at, events.event, events.request, grants.policy FROM events JOIN grants ON grants.id = events.grant_id WHERE events.seq > ? ORDER BY events.seq LIMIT ?",
+    ),
+    lastSeq: pluck("SELECT coalesce(max(seq), 0) FROM events"),
     getGrant: db.prepare(`SELECT ${GRANT_COLUMNS} FROM grants WHERE id = ?`),
     revokeGrant: db.prepare("UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS NULL"),
     unrevokedGrantsOfSession: pluck("SELECT id FROM grants WHERE session = ? AND revoked_at IS NULL ORDER BY rowid"),

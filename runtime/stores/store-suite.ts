@@ -135,15 +135,16 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
 
     it("commits a grant only at the expected scope version, all or nothing", async () => {
       const first = await store.readFacts({ scope: "ExpenseReport:r1", at: T0, counts: [], scans: [], sets: ["sep|r1|alice"] });
-      expect(first).toEqual({ version: 0, counts: [], scans: [], sets: [[]] });
+      expect(first).toEqual({ version: 0, lastSeq: 0, counts: [], scans: [], sets: [[]] });
       expect(await store.commitGrant(commitOf(grantRecord("g1"), T0, 0))).toEqual({ ok: true, seq: 1 });
       expect(await store.commitGrant(commitOf(grantRecord("g2", { action: "approve" }), T0, 0))).toEqual({ ok: false, reason: "conflict" });
       expect(await store.getGrant("g2")).toBeUndefined();
       const after = await store.readFacts({ scope: "ExpenseReport:r1", at: T0, counts: [], scans: [], sets: ["sep|r1|alice"] });
-      expect(after).toMatchObject({ version: 1, sets: [["submit"]] });
-      expect(await store.readEvents(0, 10)).toHaveLength(1);
+      expect(after).toMatchObject({ version: 1, lastSeq: 1, sets: [["submit"]] });
+      // Events come back with the policy version that committed (and indexed) them.
+      expect(await store.readEvents(0, 10)).toMatchObject([{ seq: 1, grant: "g1", policy: "sha256:test" }]);
       const other = await store.readFacts({ scope: "ExpenseReport:r2", at: T0, counts: [], scans: [], sets: [] });
-      expect(other.version).toBe(0);
+      expect(other).toMatchObject({ version: 0, lastSeq: 1 });
     });
 
     it("counts and scans series over half-open windows (from, at]", async () => {

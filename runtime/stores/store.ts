@@ -105,6 +105,12 @@ export interface EventRecord {
   readonly request: unknown;
 }
 
+/** An event as {@link Store.readEvents} returns it: with the policy version that committed it. */
+export interface CommittedEvent extends EventRecord {
+  /** The `policy` (sourceHash) of its grant: the version whose indexes its commit filled. */
+  readonly policy: string;
+}
+
 /** A member of a set, added when an event is indexed. */
 export interface SetEntry {
   readonly key: string;
@@ -133,6 +139,8 @@ export interface FactsPlan {
 /** The answer to a {@link FactsPlan}, position by position. */
 export interface FactsReading {
   readonly version: number;
+  /** The `seq` of the last event recorded when the facts were read (0 for none). */
+  readonly lastSeq: number;
   readonly counts: readonly number[];
   readonly scans: readonly (readonly EventRecord[])[];
   readonly sets: readonly (readonly string[])[];
@@ -235,7 +243,7 @@ export interface Store {
   /** Adds index entries to an already recorded event (rebuilding indexes); idempotent per `seq`. */
   addIndexEntries(entries: readonly { readonly seq: number; readonly at: number; readonly index: IndexEntries }[]): Promise<void>;
   /** Events with `seq > afterSeq`, in order, at most `limit`. */
-  readEvents(afterSeq: number, limit: number): Promise<readonly EventRecord[]>;
+  readEvents(afterSeq: number, limit: number): Promise<readonly CommittedEvent[]>;
 
   getGrant(id: string): Promise<GrantRecord | undefined>;
   listGrants(filter: GrantFilter): Promise<readonly GrantRecord[]>;
