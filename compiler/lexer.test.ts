@@ -110,6 +110,18 @@ describe("tokenize", () => {
     ]);
     expect(result.diagnostics[1]?.message).toBe("a duration needs a whole number, found `1.5m`");
   });
+
+  it("takes no inherited property name for a unit: `1toString` is no duration", () => {
+    const result = lex("1toString 2constructor 3__proto__ 4hasOwnProperty 5valueOf 1.5toString");
+    expect(result.diagnostics.map((d) => [d.code, d.underlined])).toEqual([
+      ["AGP1007", "1toString"],
+      ["AGP1007", "2constructor"],
+      ["AGP1007", "3__proto__"],
+      ["AGP1007", "4hasOwnProperty"],
+      ["AGP1007", "5valueOf"],
+      ["AGP1007", "1.5toString"],
+    ]);
+  });
 });
 
 describe("decodeStringLiteral", () => {

@@ -102,6 +102,11 @@ export const durationUnits: Readonly<Record<string, number>> = {
   d: 86_400_000,
 };
 
+/** Whether `unit` is a duration unit (own keys only: `1toString` is no duration). */
+export function isDurationUnit(unit: string): boolean {
+  return Object.hasOwn(durationUnits, unit);
+}
+
 type NumberShapeKind = "number" | "duration" | "invalid";
 
 function matchNumberShape(text: string, offset: number, wanted: NumberShapeKind): CustomPatternMatcherReturn | null {
@@ -110,7 +115,7 @@ function matchNumberShape(text: string, offset: number, wanted: NumberShapeKind)
   if (!match) return null;
   const [, , fraction, unit] = match;
   const kind: NumberShapeKind =
-    unit === undefined ? "number" : fraction === undefined && unit in durationUnits ? "duration" : "invalid";
+    unit === undefined ? "number" : fraction === undefined && isDurationUnit(unit) ? "duration" : "invalid";
   return kind === wanted ? [match[0]] : null;
 }
 
@@ -334,11 +339,11 @@ function invalidNumberDiagnostic(source: Source, token: IToken): Diagnostic {
   const unit = /[A-Za-z_][A-Za-z0-9_]*$/.exec(image)?.[0] ?? "";
   const isFraction = image.includes(".");
   const message =
-    isFraction && unit in durationUnits
+    isFraction && isDurationUnit(unit)
       ? `a duration needs a whole number, found \`${image}\``
       : `invalid number or duration \`${image}\``;
   const help =
-    isFraction && unit in durationUnits
+    isFraction && isDurationUnit(unit)
       ? "use a smaller unit, e.g. `90s` instead of `1.5m`"
       : "a duration is a whole number followed by `ms`, `s`, `m`, `h` or `d`, e.g. `15m`";
   return createDiagnostic("AGP1007", message, source, tokenSpan(token), { help });

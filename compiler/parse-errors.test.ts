@@ -212,3 +212,10 @@ describe("robustness", () => {
     );
   }, 120_000);
 });
+
+describe("no declaration is dropped without a diagnostic", () => {
+  it("a rule whose duration names an inherited property is an error, not a rule silently left out", () => {
+    const result = parsePolicy(new Source("policy p\ncontext { d: duration }\nallow r: read\ndeny block: read when env.d < 1toString\n", "p.agp"));
+    expect(result.diagnostics.map((d) => d.code)).toEqual(["AGP1007"]);
+  });
+});

@@ -208,7 +208,16 @@ function parseDeclaration<Declaration>(
   diagnostics.push(...context.diagnostics);
   const chunkStart = tokens[start]?.startOffset ?? 0;
   const nextStart = tokens[end]?.startOffset ?? Number.POSITIVE_INFINITY;
-  return hasOffsetIn(lexicalErrorOffsets, chunkStart, nextStart) ? undefined : declaration;
+  if (hasOffsetIn(lexicalErrorOffsets, chunkStart, nextStart)) return undefined;
+  if (declaration === undefined && context.diagnostics.length === 0) {
+    // INVARIANT: a declaration is only ever dropped with a diagnostic that says why. One
+    // dropped silently would be a rule missing from the module with the check passing.
+    const first = chunk[0];
+    diagnostics.push(
+      createDiagnostic("AGP9002", "internal compiler error: this declaration could not be read", source, first ? tokenSpan(first) : { start: 0, end: 0 }),
+    );
+  }
+  return declaration;
 }
 
 /** Whether any sorted offset lies in `[from, to)`. */
