@@ -135,6 +135,13 @@ function resolveOrThrow(
  * `event`, or an attribute of an entity referenced from the event (such entities are
  * looked up among the current request's entities).
  */
+/** `expression` without the parentheses around it. */
+function withoutParens(expression: Expr): Expr {
+  let inner = expression;
+  while (inner.kind === "Paren") inner = inner.inner;
+  return inner;
+}
+
 function readsRequest(ctx: CheckContext, query: HistoryExpr): boolean {
   if (!query.where) return false;
   let reads = false;
@@ -143,11 +150,12 @@ function readsRequest(ctx: CheckContext, query: HistoryExpr): boolean {
       const resolution = ctx.resolutions.get(node);
       if (resolution?.kind === "root" && resolution.root !== "event")
         reads = true;
-    } else if (node.kind === "Member" && node.object.kind === "Member") {
-      const objectType = ctx.typeOf(node.object).kind;
-      const eventRecord =
-        node.object.object.kind === "Identifier" &&
-        node.object.object.name.text === "event";
+    } else if (node.kind === "Member" && withoutParens(node.object).kind === "Member") {
+      // Parentheses change nothing: `(event.principal.onBehalfOf).dept` reads the request too.
+      const object = withoutParens(node.object) as Extract<Expr, { kind: "Member" }>;
+      const objectType = ctx.typeOf(object).kind;
+      const owner = withoutParens(object.object);
+      const eventRecord = owner.kind === "Identifier" && owner.name.text === "event";
       if (
         !eventRecord &&
         (objectType === "entity" ||

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { commentText, namedIdentifier, numberLiteral, propertyAccess, propertyKey, stringLiteral, typeName } from "./escape.js";
@@ -45,6 +46,13 @@ describe("names", () => {
     expect(typeName("Set")).toBe("Set$");
     expect(typeName("class")).toBe("class$");
     expect(() => typeName("a-b")).toThrow();
+  });
+
+  it("reserves every type name the generated module imports, so no entity type can shadow one", () => {
+    const emitters = readdirSync(new URL("./emit/", import.meta.url)).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"));
+    const imported = new Set(emitters.flatMap((name) => [...readFileSync(new URL(`./emit/${name}`, import.meta.url), "utf8").matchAll(/imports\.type\("([A-Za-z]+)"\)/g)].map((match) => match[1]!)));
+    expect(imported.size).toBeGreaterThan(10);
+    for (const name of imported) expect(typeName(name), name).toBe(`${name}$`);
   });
 
   it("gives distinct prefix/name pairs distinct identifiers", () => {

@@ -71,7 +71,7 @@ const reservedNames: ReadonlySet<string> = new Set([
   // names the generated module declares or imports
   ...`z Request Event Env Principal Resource Action Intent Label PolicyRequest EntityRecord
   EntityRef EntityLookup Facts Decision HistoryEvent HistoryQuery SeparationSpec RuleMetadata
-  RuleTrace MonitorConsequence TraceEntry Verdict Verdicts`.split(/\s+/),
+  RuleTrace MonitorConsequence Trace TraceEntry Verdict Verdicts`.split(/\s+/),
 ]);
 
 /**

@@ -141,10 +141,9 @@ class Interpreter {
   }
 
   /**
-   * Why the session's intent refuses the request, or undefined. The resource's label is its
-   * first `sensitivity` field (the compiled module's choice; docs/language.md calls it
-   * `label`): a type without one is not limited by `max`, and an absent optional label is
-   * above every `max` (fail closed).
+   * Why the session's intent refuses the request, or undefined. `max` reads the resource's
+   * `label` field of type `sensitivity` (docs/language.md): a type without one is not limited
+   * by `max`, and an absent optional label is above every `max` (fail closed).
    */
   private intentRefusal(request: PolicyRequest): string | undefined {
     const intent = this.policy.intents.get(request.intent);
@@ -153,7 +152,8 @@ class Interpreter {
     }
     if (intent.max === undefined) return undefined;
     const fields = this.policy.entities.get(request.resource.type)?.fields ?? new Map<string, Type>();
-    const labelField = [...fields].find(([, type]) => stripOptional(type).kind === "sensitivity");
+    const labelType = fields.get("label");
+    const labelField = labelType !== undefined && stripOptional(labelType).kind === "sensitivity" ? (["label", labelType] as const) : undefined;
     if (labelField === undefined) return undefined;
     const label = request.resource[labelField[0]];
     const rank = label === undefined ? Infinity : this.rank(label);

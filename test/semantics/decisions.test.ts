@@ -83,6 +83,33 @@ deny huge: read on Doc when resource.amount > 1000`);
     const folder = requestJson({ intent: "browse", resource: { type: "Folder", id: "f", owner: { type: "User", id: "bob" } } });
     expect(decideJson(module, folder).decision).toBe("allow");
   });
+
+  it("compare the intent's max with the `label` field, whatever other sensitivity fields come first", async () => {
+    const module = await compilePolicy(`policy labels
+sensitivity public < internal < secret
+entity User { approver: bool }
+agent Assistant { onBehalfOf: User }
+resource Doc { clearance: sensitivity, label: sensitivity }
+resource Memo { classification: sensitivity }
+action read on Doc
+action read on Memo
+intent skim "Skim" { actions read max internal }
+allow everyone: read`);
+    const request = (resource: Record<string, unknown>) => ({
+      principal: { type: "Assistant", id: "a1", onBehalfOf: { type: "User", id: "u" } },
+      action: "read",
+      resource,
+      intent: "skim",
+      session: "s1",
+      at: "2026-01-05T10:00:00Z",
+      env: {},
+      entities: [{ type: "User", id: "u", approver: false }],
+    });
+    expect(decideJson(module, request({ type: "Doc", id: "d", clearance: "public", label: "secret" })).rules).toEqual(["skim"]);
+    expect(decideJson(module, request({ type: "Doc", id: "d", clearance: "secret", label: "public" })).decision).toBe("allow");
+    // No `label` field: not limited by `max`.
+    expect(decideJson(module, request({ type: "Memo", id: "m", classification: "secret" })).decision).toBe("allow");
+  });
 });
 
 describe("values", () => {

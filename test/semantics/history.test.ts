@@ -31,6 +31,17 @@ allow read_after_write: read when exists(principal where event.action == write a
       expect.objectContaining({ index: 0, function: "exists", source: "principal", withinMs: null, dependsOnRequest: true }),
     ]);
   });
+
+  it("read an event's entity attributes from the current request, parenthesised or not", async () => {
+    // The attribute of an entity an event refers to is resolved in the current request's
+    // entities, so the runtime must evaluate such a `where` per decision, not once at grant time.
+    for (const path of ["event.principal.onBehalfOf.department", "(event.principal.onBehalfOf).department", "((event.principal).onBehalfOf).department"]) {
+      const module = await compilePolicy(`${basePolicy}
+allow everyone: *
+deny sales_twice: read when count(principal where ${path} == "sales") >= 1`);
+      expect(module.historyQueries[0]?.dependsOnRequest, path).toBe(true);
+    }
+  });
 });
 
 describe("separation of duties", () => {

@@ -24,6 +24,11 @@ monitor a: read then revoke`),
     ]);
   });
 
+  it("reports a rule named like an intent, whichever comes first", () => {
+    expect(diagnose(`intent reads "Reading" { actions read }\nallow reads: read`)).toEqual([{ code: "AGP2003", text: "reads" }]);
+    expect(diagnose(`monitor watch: read then revoke\nintent watch "Watching" { actions read }`)).toEqual([{ code: "AGP2003", text: "watch" }]);
+  });
+
   it("reports duplicate intents, labels and fields, nested ones included", () => {
     expect(
       diagnose(

@@ -1,6 +1,6 @@
 /**
  * Names that must be unique: types (AGP2002), rule names across allow, deny, separate and
- * monitor (AGP2003), intents (AGP2016), fields of one record (AGP2010), sensitivity labels
+ * monitor, and against intents (AGP2003), intents (AGP2016), fields of one record (AGP2010), sensitivity labels
  * (AGP2012), an action on one resource type (AGP2011), and the `sensitivity` and
  * `context` declarations themselves (AGP2019).
  */
@@ -37,6 +37,16 @@ export function UniqueNamesRule(ctx: CheckContext): void {
     const first = seen.get(name.text);
     if (first) report(first);
     else seen.set(name.text, name.span);
+  };
+
+  // A decision names the intent that refused it among its `rules`, so a rule and an intent
+  // sharing a name would make decisions, `by` in tests and coverage ambiguous.
+  const sharedWithIntent = (name: Name, first: Span | undefined, firstKind: "rule" | "intent"): void => {
+    if (!first) return;
+    ctx.report("AGP2003", `\`${name.text}\` names both an intent and a rule`, name.span, {
+      ...related(first, firstKind),
+      help: "decisions list refusing intents and rules alike in `rules`; rename one of them",
+    });
   };
 
   for (const decl of ctx.ast.declarations) {
@@ -94,6 +104,7 @@ export function UniqueNamesRule(ctx: CheckContext): void {
         }
         break;
       case "IntentDecl":
+        sharedWithIntent(decl.name, ruleNames.get(decl.name.text), "rule");
         unique(intents, decl.name, (first) =>
           ctx.report(
             "AGP2016",
@@ -106,6 +117,7 @@ export function UniqueNamesRule(ctx: CheckContext): void {
       case "RuleDecl":
       case "SeparateDecl":
       case "MonitorDecl":
+        sharedWithIntent(decl.name, intents.get(decl.name.text), "intent");
         unique(ruleNames, decl.name, (first) =>
           ctx.report(
             "AGP2003",

@@ -194,7 +194,12 @@ function emitIntentScope(context: EmitContext): string {
   const withMax = [...policy.intents.values()].filter((intent) => intent.max !== undefined);
   const rankLines = resourceTypeNames(context).map((type) => {
     const entity = policy.entities.get(type);
-    const label = entity ? [...entity.fields].find(([, t]) => t.kind === "sensitivity" || (t.kind === "optional" && t.inner.kind === "sensitivity")) : undefined;
+    // `max` reads the `label` field (docs/language.md), not whichever sensitivity field is first.
+    const labelType = entity?.fields.get("label");
+    const label =
+      labelType && (labelType.kind === "sensitivity" || (labelType.kind === "optional" && labelType.inner.kind === "sensitivity"))
+        ? (["label", labelType] as const)
+        : undefined;
     if (!label) return `if (resource.type === ${stringLiteral(type)}) return -1;`;
     const [field, fieldType] = label;
     const value = `resource[${stringLiteral(field)}]`;
@@ -212,7 +217,7 @@ function emitIntentScope(context: EmitContext): string {
   const maxCheck =
     withMax.length === 0 ? "return null;" : `switch (request.intent) {\n${[...cases, "default: return null;"].join("\n")}\n}`;
   const verdict = imports.type("Verdict");
-  return `/** The rank of a resource's sensitivity label (its first \`sensitivity\` field); -1 when it has none. */
+  return `/** The rank of a resource's \`label\` (a \`sensitivity\` field); -1 when it has none. */
 function resourceRank(resource${typed(": Resource")})${typed(": number")} {
 ${rankLines.join("\n")}
 return -1;

@@ -585,7 +585,7 @@ function check$secrets_while_summarizing(request: Request, resource: Secret, fac
   return step(trace, request.intent === "summarize") && step(trace, resource.environment === "production");
 }
 
-/** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
+/** The rank of a resource's `label` (a `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
   if (resource.type === "Repository") return labelRankOf(resource["label"]);
   if (resource.type === "Secret") return labelRankOf(resource["label"]);

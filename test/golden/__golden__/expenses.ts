@@ -388,7 +388,7 @@ function check$secrets_while_summarizing(request: Request, resource: Resource, f
   return step(trace, request.intent === "summarize") && step(trace, labelRankOf(resource.label) >= 4);
 }
 
-/** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
+/** The rank of a resource's `label` (a `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
   if (resource.type === "ExpenseReport") return labelRankOf(resource["label"]);
   return -1;

@@ -586,7 +586,7 @@ function check$payment_data(request: Request, resource: Resource, facts: Facts, 
   return step(trace, labelRankOf(resource.label) >= 4);
 }
 
-/** The rank of a resource's sensitivity label (its first `sensitivity` field); -1 when it has none. */
+/** The rank of a resource's `label` (a `sensitivity` field); -1 when it has none. */
 function resourceRank(resource: Resource): number {
   if (resource.type === "Customer") return labelRankOf(resource["label"]);
   if (resource.type === "Refund") return labelRankOf(resource["label"]);
