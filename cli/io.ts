@@ -9,7 +9,9 @@ export interface CliIO {
   err(text: string): void;
   /** The directory relative paths are resolved from and printed relative to. */
   readonly cwd: string;
-  /** Whether standard error is a terminal (colour is used only then). */
+  /** Whether standard output is a terminal (colour is used there only then). */
+  readonly colorOut: boolean;
+  /** Whether standard error is a terminal (colour is used there only then). */
   readonly colorErr: boolean;
 }
 
@@ -31,6 +33,7 @@ export function processIO(): CliIO {
     out: writerTo(process.stdout),
     err: writerTo(process.stderr),
     cwd: process.cwd(),
+    colorOut: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
     colorErr: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
   };
 }

@@ -100,6 +100,13 @@ function buildParser() {
         .demandCommand(1, "name an audit command: verify or tail"),
     )
     .demandCommand(1, "name a command: check, test, compile, eval, grants, reviews or audit")
+    // An option given twice takes its last value, as in most CLIs: yargs makes it an array,
+    // which every single-valued option would misread (the only lists are the positional paths).
+    .middleware((argv) => {
+      for (const [key, value] of Object.entries(argv)) {
+        if (key !== "_" && key !== "paths" && Array.isArray(value)) argv[key] = value.at(-1);
+      }
+    }, true)
     .strict()
     .help()
     .version(false)

@@ -103,7 +103,9 @@ export function codeFrame(source: Source, span: Span, color = false): string {
   // An empty span (e.g. "expected X" at end of file) still gets a one-character marker.
   const end = source.position(Math.max(span.end, span.start + 1));
   return codeFrameColumns(
-    source.text,
+    // @babel/code-frame also breaks lines at U+2028 and U+2029, which agp does not count as
+    // line breaks (Source.position); as spaces, the frame's lines are the diagnostic's.
+    source.text.replace(/[\u2028\u2029]/g, " "),
     { start, end: end.line === start.line ? end : { line: start.line, column: lineEnd(source, start.line) } },
     { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 },
   );

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { generatePolicy } from "../bench/generate.js";
 import { parsePolicy, parseTestFile } from "./parse.js";
 import { Source } from "./source.js";
+import { formatDiagnostic } from "./diagnostics.js";
 
 const header = "policy p\n";
 
@@ -217,5 +218,13 @@ describe("no declaration is dropped without a diagnostic", () => {
   it("a rule whose duration names an inherited property is an error, not a rule silently left out", () => {
     const result = parsePolicy(new Source("policy p\ncontext { d: duration }\nallow r: read\ndeny block: read when env.d < 1toString\n", "p.agp"));
     expect(result.diagnostics.map((d) => d.code)).toEqual(["AGP1007"]);
+  });
+});
+
+describe("code frames", () => {
+  it("frame the diagnostic's own line when a comment holds a line or paragraph separator", () => {
+    const text = "policy p\n// a note \u2028 with a separator \u2029 or two\nallow a: read when resource.amount # 3\n";
+    const [diagnostic] = parsePolicy(new Source(text, "p.agp")).diagnostics;
+    expect(formatDiagnostic(diagnostic!)).toMatch(/> 3 \| allow a: read when resource\.amount # 3/);
   });
 });

@@ -81,6 +81,9 @@ describe("expect ... matches FILE.json", () => {
 describe("jsonDiff", () => {
   it("is empty for the same JSON and marks removed and added lines", () => {
     expect(jsonDiff({ a: [1, 2] }, { a: [1, 2] })).toEqual([]);
+    // Members in another order are the same JSON (a file sorted by `jq -S`); lists are not.
+    expect(jsonDiff({ rules: ["a"], grant: null, decision: "deny" }, { decision: "deny", grant: null, rules: ["a"] })).toEqual([]);
+    expect(jsonDiff({ rules: ["a", "b"] }, { rules: ["b", "a"] })).not.toEqual([]);
     expect(jsonDiff({ a: 1, b: 2 }, { a: 1, b: 3 })).toEqual(["  {", '    "a": 1,', '-   "b": 2', '+   "b": 3', "  }"]);
   });
 });

@@ -4,10 +4,14 @@
  * with two spaces. Decisions are a few dozen lines, so a quadratic LCS is plenty.
  */
 
-/** The diff lines of `expected` against `actual`, or an empty list when they are the same JSON. */
+/**
+ * The diff lines of `expected` against `actual`, or an empty list when they are the same
+ * JSON. Object members compare in any order (both sides are printed with sorted keys, as
+ * `jq -S` would write them); lists compare in order.
+ */
 export function jsonDiff(expected: unknown, actual: unknown): string[] {
-  const before = JSON.stringify(expected, null, 2).split("\n");
-  const after = JSON.stringify(actual, null, 2).split("\n");
+  const before = JSON.stringify(sortedKeys(expected), null, 2).split("\n");
+  const after = JSON.stringify(sortedKeys(actual), null, 2).split("\n");
   if (before.join("\n") === after.join("\n")) return [];
   // lengths[i][j]: the longest common subsequence of before[i..] and after[j..].
   const lengths = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
@@ -31,4 +35,16 @@ export function jsonDiff(expected: unknown, actual: unknown): string[] {
     }
   }
   return lines;
+}
+
+/** `value` with the keys of every object in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, sortedKeys(record[key])]),
+  );
 }

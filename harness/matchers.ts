@@ -64,10 +64,10 @@ function isDecision(value: unknown): value is Decision {
 function match(context: MatcherContext, received: unknown, expected: ExpectedDecision, name: string): MatcherResult {
   const decision = decisionOf(received);
   if (!decision) {
-    return {
-      pass: false,
-      message: () => `${name}: expected a decision or a request outcome ({ decision }), got ${typeof received === "object" ? JSON.stringify(received) : String(received)}`,
-    };
+    // Thrown, not a failed match: `.not` would turn a failed match into a pass, and a
+    // forgotten `await` (a promise received) must fail however the expectation is phrased.
+    const got = received instanceof Promise ? "a promise (missing `await`?)" : typeof received === "object" ? JSON.stringify(received) : String(received);
+    throw new TypeError(`${name}: expected a decision or a request outcome ({ decision }), got ${got}`);
   }
   const mismatches = decisionMismatches(expected, decision);
   const pass = mismatches.length === 0;

@@ -43,6 +43,9 @@ describe("agp/testing", () => {
     expect(() => expect(decision).toDenyBy("night", "write_approve")).toThrow("expected rules `night`, `write_approve`, got `night`");
     expect(() => expect(decision).not.toDenyBy("night")).toThrow("expected the decision not to be deny by `night`, it is deny by `night`");
     expect(() => expect({ decision: "maybe" }).toAllow()).toThrow(/expected a decision or a request outcome/);
+    // Negated too: `.not` must not turn "this is no decision" into a pass.
+    expect(() => expect({ decision: "maybe" }).not.toAllow()).toThrow(/expected a decision or a request outcome/);
+    expect(() => expect(Promise.resolve(decision)).not.toDenyBy("x")).toThrow(/a promise \(missing `await`\?\)/);
   });
 
   it("explains each decision by its own request, even when two requests get the same decision", async () => {

@@ -12,7 +12,7 @@ import { reporters, coverageBelowMinimum, type ReporterName, type TestReport } f
 import { runSuite } from "../../harness/suite.js";
 import { isTestFile } from "../files.js";
 import { ExitCode, UsageError, type CliIO } from "../io.js";
-import { loadWorkspace, workspaceDiagnostics } from "../workspace.js";
+import { besideDiagnostics, loadWorkspace } from "../workspace.js";
 
 export { reporterNames } from "../../harness/reporters/index.js";
 
@@ -33,7 +33,8 @@ export async function runTest(io: CliIO, args: TestArguments): Promise<ExitCode>
   }
   const coverage = { show: args.coverage || args.coverageMin !== undefined, min: args.coverageMin };
   const render = (report: TestReport) => {
-    const rendered = reporters[args.reporter](report, { color: io.colorErr && args.reporter === "pretty" });
+    const pretty = args.reporter === "pretty";
+    const rendered = reporters[args.reporter](report, { color: io.colorOut && pretty, colorErr: io.colorErr && pretty });
     if (rendered.stdout) io.out(rendered.stdout);
     if (rendered.stderr) io.err(rendered.stderr);
   };
@@ -47,7 +48,11 @@ export async function runTest(io: CliIO, args: TestArguments): Promise<ExitCode>
       isUnderGivenPath(test.file.absolutePath, args.paths, io.cwd) ||
       (test.policyFile !== undefined && given.has(test.policyFile.file.absolutePath)),
   );
-  const diagnostics = [...workspace.policies.flatMap((policy) => policy.diagnostics), ...tests.flatMap((test) => test.diagnostics)];
+  const diagnostics = [
+    ...workspace.policies.flatMap((policy) => policy.diagnostics),
+    ...besideDiagnostics(workspace, tests),
+    ...tests.flatMap((test) => test.diagnostics),
+  ];
   if (hasErrors(diagnostics)) {
     render({ result: undefined, diagnostics, coverage });
     return ExitCode.failure;
@@ -66,7 +71,7 @@ export async function runTest(io: CliIO, args: TestArguments): Promise<ExitCode>
     return ExitCode.failure;
   }
   const ran = outcome.result.passed + outcome.result.failed;
-  const problem = ran === 0 && args.filter !== undefined ? `no case title matches --filter ${args.filter}` : undefined;
+  const problem = ran > 0 ? undefined : args.filter !== undefined ? `no case title matches --filter ${args.filter}` : "the test files have no cases";
   const report: TestReport = { result: outcome.result, diagnostics: all, coverage, ...(problem ? { problem } : {}) };
   render(report);
   const failed = outcome.result.failed > 0 || ran === 0 || coverageBelowMinimum(report) || hasErrors(all);

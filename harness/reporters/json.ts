@@ -56,6 +56,8 @@ function location(point: SourcePoint): { file: string; line: number; column: num
 function failureJson(failure: StepFailure) {
   return {
     message: failure.message,
+    // True when the case could not run (an unexpected error), not an expectation that failed.
+    error: failure.error === true,
     ...location(failure.at),
     ...(failure.expected ? { expected: failure.expected } : {}),
     ...(failure.actual ? { actual: failure.actual } : {}),

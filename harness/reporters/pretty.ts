@@ -12,7 +12,7 @@ import { coverageBelowMinimum, type Reporter } from "./reporter.js";
 /** Renders a report for a terminal or a log. */
 export const prettyReporter: Reporter = (report, options) => {
   const palette = paletteFor(options.color);
-  const err = report.diagnostics.map((diagnostic) => `${formatDiagnostic(diagnostic, { color: options.color })}\n\n`).join("");
+  const err = report.diagnostics.map((diagnostic) => `${formatDiagnostic(diagnostic, { color: options.colorErr ?? options.color })}\n\n`).join("");
   const out: string[] = [];
   const { result } = report;
   if (report.problem) out.push(palette.red(`agp test: ${report.problem}`));

@@ -20,8 +20,10 @@ export interface TestReport {
 
 /** How to render. */
 export interface ReporterOptions {
-  /** ANSI colours (pretty only, and only on a terminal). */
+  /** ANSI colours in what goes to standard output (pretty only, and only on a terminal). */
   readonly color: boolean;
+  /** ANSI colours in what goes to standard error (diagnostics); `color` when omitted. */
+  readonly colorErr?: boolean;
 }
 
 /** A rendered report. */

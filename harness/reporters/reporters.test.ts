@@ -102,7 +102,7 @@ describe("reporters", () => {
       title: "expects the wrong rule",
       line: 12,
       passed: false,
-      failure: { message: "expected rules `write_own`, got `read_any`", line: 14, column: 3, expected: { decision: "allow", rules: ["write_own"] }, actual: { decision: "allow", rules: ["read_any"] } },
+      failure: { message: "expected rules `write_own`, got `read_any`", error: false, line: 14, column: 3, expected: { decision: "allow", rules: ["write_own"] }, actual: { decision: "allow", rules: ["read_any"] } },
     });
     expect(document.files[0].cases[1].failure.explanation.length).toBeGreaterThan(0);
     expect(document.coverage).toMatchObject({ percent: 12.5, covered: 1, total: 8, min: 100, belowMinimum: true });

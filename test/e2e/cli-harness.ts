@@ -16,8 +16,8 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `agp ...args` with `cwd` as the working directory (the repository root by default). */
-export async function agp(args: readonly string[], cwd = repositoryRoot): Promise<CliRun> {
+/** Runs `agp ...args` with `cwd` as the working directory (the repository root by default), standard output and error not terminals unless said. */
+export async function agp(args: readonly string[], cwd = repositoryRoot, terminals: { readonly stdout?: boolean; readonly stderr?: boolean } = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIO = {
@@ -28,7 +28,8 @@ export async function agp(args: readonly string[], cwd = repositoryRoot): Promis
       stderr += text;
     },
     cwd,
-    colorErr: false,
+    colorOut: terminals.stdout ?? false,
+    colorErr: terminals.stderr ?? false,
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };

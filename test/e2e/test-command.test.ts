@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,6 +103,58 @@ case "night reads" {
     const none = await agp(["test", "docs", "--filter", "no such case"], directory);
     expect(none.code).toBe(1);
     expect(none.stdout).toContain("no case title matches --filter no such case");
+  });
+
+  it("runs a test against the policy beside it when two policies share a name", async () => {
+    // Both are `policy docs`; only the one beside each test file is its policy.
+    mkdirSync(path.join(directory, "early"), { recursive: true });
+    const early = readFileSync(path.join(directory, "docs/docs.agp"), "utf8").replace("env.hour < 6", "env.hour < 12");
+    writeFileSync(path.join(directory, "early/docs.agp"), early);
+    writeFileSync(
+      path.join(directory, "early/docs.test.agp"),
+      `test docs
+let ann = User { approver: true }
+let anns_agent = Assistant { onBehalfOf: ann }
+let plan = Doc { owner: ann, label: internal }
+case "reads at nine are too early here" {
+  session anns_agent intent work env { hour: 9 }
+  expect deny read plan by night
+}
+`,
+    );
+    const run = await agp(["test", "docs", "early"], directory);
+    expect(run.stdout).toContain("✓ early/docs.test.agp (docs, 1 case");
+    expect(lastLine(run.stdout)).toBe("10 passed, 0 failed");
+    expect(run.code).toBe(0);
+  });
+
+  it("takes the last value of an option given twice", async () => {
+    const run = await agp(["test", "docs", "--coverage-min", "100", "--coverage-min", "50", "--reporter", "junit", "--reporter", "json"], directory);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ passed: 9, failed: 0 });
+  });
+
+  it("fails a run whose test files have no case, and says so", async () => {
+    write("empty/docs.test.agp", "test docs\n");
+    const run = await agp(["test", "empty"], directory);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("agp test: the test files have no cases");
+  });
+
+  it("shows the errors of the policy beside a test file given alone", async () => {
+    const broken = readFileSync(path.join(directory, "docs/docs.agp"), "utf8").replace("deny night: * when env.hour < 6", "deny night: * when env.hour >=");
+    mkdirSync(path.join(directory, "broken"), { recursive: true });
+    writeFileSync(path.join(directory, "broken/docs.agp"), broken);
+    writeFileSync(path.join(directory, "broken/docs.test.agp"), readFileSync(path.join(directory, "docs/docs.test.agp"), "utf8"));
+    const run = await agp(["test", "broken/docs.test.agp"], directory);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/broken\/docs\.agp:\d+:\d+: error AGP1005/);
+  });
+
+  it("colours what goes to a terminal only: the report on standard output, diagnostics on standard error", async () => {
+    const colour = "\u001b[";
+    expect((await agp(["test", "failing"], directory, { stdout: true })).stdout).toContain(colour);
+    expect((await agp(["test", "failing"], directory, { stderr: true })).stdout).not.toContain(colour);
   });
 
   it("writes junit XML with the right counts", async () => {
