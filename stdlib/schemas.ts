@@ -108,7 +108,7 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       });
       return z.NEVER;
     }
-    if (!recordRequired && !isDefinition(fields)) return { type, id: fields.id };
+    if (!recordRequired && !isDefinition(fields)) return entityValue({ type, id: fields.id });
     const schema = schemas?.(type);
     if (!schema) {
       ctx.addIssue({
@@ -129,8 +129,21 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       }
       return z.NEVER;
     }
-    return parsed.data;
+    return entityValue(parsed.data);
   });
+}
+
+/**
+ * The objects the request schema validated as entities (references and records). Only these
+ * are indexed as entity definitions: a plain record that happens to have `type`, `id` and
+ * more fields (a `context` field `{ type: string, id: string, note: string }`) is data, not
+ * a definition of entity `type`/`id` with unchecked attributes.
+ */
+const entityValues = new WeakSet<object>();
+
+function entityValue(record: EntityRecord): EntityRecord {
+  entityValues.add(record);
+  return record;
 }
 
 /** Options of {@link buildEntityIndex} and {@link toPolicyRequest}. */
@@ -219,7 +232,7 @@ export function buildEntityIndex(
       return;
     }
     const fields = value as Readonly<Record<string, unknown>>;
-    if (isEntityRef(fields) && (isDefinition(fields) || attributeless.includes(fields.type))) {
+    if (entityValues.has(fields) && isEntityRef(fields) && (isDefinition(fields) || attributeless.includes(fields.type))) {
       define(fields as EntityRecord, at);
     }
     for (const key in fields) {

@@ -112,6 +112,36 @@ allow everyone: read`);
   });
 });
 
+describe("entities come only from entity positions", () => {
+  it("a plain record shaped like an entity defines no entity", async () => {
+    const module = await compilePolicy(`policy records
+entity User { department: string }
+agent Assistant { onBehalfOf: User }
+resource Doc { owner: User }
+context { ticket: { type: string, id: string, note: string }, other: { type: string, id: string, note: string }? }
+action read on Doc
+intent work "Work" { actions read }
+allow not_sales: read when resource.owner.department != "sales"`);
+    const request = (env: Record<string, unknown>) => ({
+      principal: { type: "Assistant", id: "a1", onBehalfOf: { type: "User", id: "alice" } },
+      action: "read",
+      resource: { type: "Doc", id: "d1", owner: { type: "User", id: "bob" } },
+      intent: "work",
+      session: "s1",
+      at: "2026-01-05T10:00:00Z",
+      env,
+      entities: [{ type: "User", id: "alice", department: "sales" }],
+    });
+    // `bob` is defined nowhere: the ticket is data, so the owner's attributes are missing (deny).
+    const decision = decideJson(module, request({ ticket: { type: "User", id: "bob", note: "hello" } }));
+    expect(decision.decision).toBe("deny");
+    expect(decision.reasons.join(" ")).toContain('missing entity `User::"bob"`');
+    // Two such records with the same type and id are not conflicting definitions either.
+    const both = request({ ticket: { type: "t", id: "1", note: "a" }, other: { type: "t", id: "1", note: "b" } });
+    expect(() => decideJson(module, both)).not.toThrow();
+  });
+});
+
 describe("values", () => {
   it("compare sensitivity labels by declared rank", async () => {
     const module = await policy(`allow everyone: *
