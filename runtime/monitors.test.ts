@@ -67,10 +67,18 @@ describe("a monitor that downgrades and alerts", () => {
     const sixth = await ask(session, "read", reportOf("r5", alice));
     expect(sixth.decision.rules).toEqual(["bulk_reads"]);
     expect(await session.state()).toEqual({ status: "downgraded", actions: ["submit"] });
-    expect((await ask(session, "read", reportOf("r6", alice))).decision.reasons).toEqual(["session downgraded: only `submit` may be granted"]);
+    // Refused by the downgrade, and still watched: the monitor sees the agent trying again.
+    const seventh = await ask(session, "read", reportOf("r6", alice));
+    expect(seventh.allowed).toBe(false);
+    expect(seventh.decision.reasons[0]).toBe("session downgraded: only `submit` may be granted");
+    expect(seventh.decision.rules).toEqual(["bulk_reads"]);
+    expect(seventh.decision.consequences.map((consequence) => consequence.type)).toEqual(["downgrade", "alert"]);
     expect((await ask(session, "submit", reportOf("r7", alice))).allowed).toBe(true);
-    const alert = (await rt.audit.tail(20)).find((entry) => entry.type === "consequence" && entry.data["type"] === "alert");
-    expect(alert?.data).toMatchObject({ monitor: "bulk_reads", reason: "bulk reading", session: session.id });
+    const alerts = (await rt.audit.tail(30)).filter((entry) => entry.type === "consequence" && entry.data["type"] === "alert");
+    expect(alerts.map((alert) => alert.data)).toEqual([
+      expect.objectContaining({ monitor: "bulk_reads", reason: "bulk reading", session: session.id }),
+      expect.objectContaining({ monitor: "bulk_reads", reason: "bulk reading", session: session.id }),
+    ]);
     // Another session of the same agent is not downgraded.
     const fresh = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
     expect((await ask(fresh, "read", reportOf("r8", alice))).allowed).toBe(true);

@@ -89,11 +89,12 @@ export class Session {
       const parsed = policy.module.requestSchema.safeParse(json, { error: validationMessage });
       if (!parsed.success) return this.recordDenial(input, denied(`invalid request: ${formatIssues(parsed.error.issues)}`));
       const request = parsed.data;
+      // An action outside a downgraded session's list is refused, but still decided, so that
+      // monitors see the agent trying (DESIGN.md: monitors watch every request).
       const downgrade = downgradeRefusal(session.state, request.action);
-      if (downgrade !== null) return this.recordDenial(input, denied(downgrade));
       const audience = input.audience ?? context.audience;
       const { decision, grant, signing } = await context.historyLocks.runAll(policy.facts.lockKeys(request), () =>
-        this.decideAndRecord(policy, session, request, json, audience),
+        this.decideAndRecord(policy, session, request, json, audience, downgrade),
       );
       if (decision.consequences.length > 0) oweConsequences(context, session.id, decision.consequences);
       await context.audit("decision", decisionEntry(session, request, decision, grant?.id ?? null, policy.module.sourceHash));
@@ -132,6 +133,7 @@ export class Session {
     request: PolicyRequest,
     json: Record<string, unknown>,
     audience: string,
+    refusal: string | null,
   ): Promise<{ decision: Decision; grant: GrantRecord | null; signing: Promise<Grant> | null }> {
     const { store } = this.context;
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
@@ -145,6 +147,7 @@ export class Session {
         reading = await store.readFacts(prepared.plan);
       }
       const decision = decideSafely(policy, request, policy.facts.factsFrom(prepared, reading, request));
+      if (refusal !== null) return { decision: refusedDecision(refusal, decision), grant: null, signing: null };
       if (decision.decision !== "allow") return { decision, grant: null, signing: null };
       const ttlSeconds = decision.grant?.ttl_seconds ?? policy.module.defaultGrantSeconds;
       const grant = newGrantRecord(session, request, ttlSeconds, audience, policy.module.sourceHash);
@@ -229,6 +232,18 @@ function downgradeRefusal(state: SessionState, action: string): string | null {
   if (state.status !== "downgraded" || state.actions.includes(action)) return null;
   const allowed = state.actions.map((name) => `\`${name}\``).join(", ") || "no action";
   return `session downgraded: only ${allowed} may be granted`;
+}
+
+/** The deny of a request the runtime refuses whatever the rules say, with what the rules decided beside it: the denies and monitors that applied, and their consequences. */
+function refusedDecision(reason: string, decided: Decision): Decision {
+  const denied = decided.decision === "deny";
+  return {
+    decision: "deny",
+    grant: null,
+    rules: denied ? decided.rules : [],
+    reasons: [reason, ...(denied ? decided.reasons : [])],
+    consequences: decided.consequences,
+  };
 }
 
 /** A deny that no rule made: a refused state, an invalid request, an error. */
