@@ -126,6 +126,8 @@ export class Session {
    * Reads the facts, decides and, on allow, commits the grant if no grant was recorded on
    * the resource since the facts were read (retrying otherwise). The token is signed while
    * the grant is committed and audited: jose signs on the thread pool, so the two overlap.
+   * With a `refusal` (the runtime refuses the request whatever the rules say) it only decides,
+   * for the monitors, and denies with that reason first.
    */
   private async decideAndRecord(
     policy: LoadedPolicy,
