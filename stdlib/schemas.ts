@@ -108,7 +108,7 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
       });
       return z.NEVER;
     }
-    if (!recordRequired && !isDefinition(fields)) return entityValue({ type, id: fields.id });
+    if (!recordRequired && !isDefinition(fields)) return { type, id: fields.id };
     const schema = schemas?.(type);
     if (!schema) {
       ctx.addIssue({
@@ -134,16 +134,23 @@ function zEntityField(types: readonly string[], schemas: EntitySchemas | undefin
 }
 
 /**
- * The objects the request schema validated as entities (references and records). Only these
- * are indexed as entity definitions: a plain record that happens to have `type`, `id` and
+ * The entity records (with attributes) the request schema validated. Only these are indexed
+ * as entity definitions: a plain record that happens to have `type`, `id` and
  * more fields (a `context` field `{ type: string, id: string, note: string }`) is data, not
  * a definition of entity `type`/`id` with unchecked attributes.
  */
-const entityValues = new WeakSet<object>();
+// A hidden mark on the object rather than a WeakSet: a WeakSet entry per entity of every
+// request made collections several times dearer. Not enumerable, so no copy, comparison or
+// JSON of the record sees it.
+const ENTITY_VALUE: unique symbol = Symbol("agp.entityValue");
 
 function entityValue(record: EntityRecord): EntityRecord {
-  entityValues.add(record);
+  Object.defineProperty(record, ENTITY_VALUE, { value: true });
   return record;
+}
+
+function isEntityValue(value: object): boolean {
+  return (value as { [ENTITY_VALUE]?: boolean })[ENTITY_VALUE] === true;
 }
 
 /** Options of {@link buildEntityIndex} and {@link toPolicyRequest}. */
@@ -232,7 +239,8 @@ export function buildEntityIndex(
       return;
     }
     const fields = value as Readonly<Record<string, unknown>>;
-    if (entityValues.has(fields) && isEntityRef(fields) && (isDefinition(fields) || attributeless.includes(fields.type))) {
+    // A bare `{ type, id }` carries no attribute, so only records need the schema's mark.
+    if (isEntityRef(fields) && (isDefinition(fields) ? isEntityValue(fields) : attributeless.includes(fields.type))) {
       define(fields as EntityRecord, at);
     }
     for (const key in fields) {

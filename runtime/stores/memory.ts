@@ -4,6 +4,7 @@
  * counted by a search from their recent end, so a windowed count costs O(log k) for the k
  * events in its window, whatever the history length.
  */
+import type { HistoryEvent } from "../../stdlib/contract.js";
 import { chainEntry, GENESIS_HASH } from "../audit.js";
 import { upperBound } from "./sorted.js";
 import type {
@@ -24,7 +25,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
-import { updatedGrant } from "./store.js";
+import { changedRecord, updatedGrant } from "./store.js";
 
 /** A sorted multiset of `(at, seq)`, idempotent per seq. */
 class Series {
@@ -88,11 +89,8 @@ export class MemoryStore implements Store {
 
   async updateSession(id: string, change: (current: SessionRecord) => SessionRecord | undefined): Promise<SessionRecord | undefined> {
     const current = this.sessions.get(id);
-    if (!current) return undefined;
-    const next = change(current);
-    if (next === undefined) return current;
-    if (next.id !== id) throw new Error(`a change of session \`${id}\` returned session \`${next.id}\``);
-    return this.putSession(next);
+    const next = current && changedRecord("session", current, change);
+    return next ? this.putSession(next) : current;
   }
 
   async getSession(id: string): Promise<SessionRecord | undefined> {
@@ -126,8 +124,7 @@ export class MemoryStore implements Store {
     if (version !== commit.expectedVersion) return { ok: false, reason: "conflict" };
     const seq = this.events.length + 1;
     const { grant, at, event, request } = commit.event;
-    // A snapshot, as SQLite keeps the JSON text: the request holds the caller's objects.
-    this.events.push({ seq, grant, at, event, request: JSON.parse(JSON.stringify(request)) as typeof request, policy: commit.grant.policy });
+    this.events.push(committedEvent(seq, grant, at, event, JSON.stringify(request), commit.grant.policy));
     this.putGrant(commit.grant);
     this.index(seq, commit.event.at, commit.index);
     this.versions.set(commit.scope, version + 1);
@@ -202,12 +199,9 @@ export class MemoryStore implements Store {
 
   async updateReview(id: string, change: (current: ReviewRecord) => ReviewRecord | undefined): Promise<ReviewRecord | undefined> {
     const current = this.reviews.get(id);
-    if (!current) return undefined;
-    const next = change(current);
-    if (next === undefined) return current;
-    if (next.id !== id) throw new Error(`a change of review \`${id}\` returned review \`${next.id}\``);
-    this.reviews.set(id, frozen(next));
-    return next;
+    const next = current && changedRecord("review", current, change);
+    if (next) this.reviews.set(id, frozen(next));
+    return next || current;
   }
 
   async getReview(id: string): Promise<ReviewRecord | undefined> {
@@ -264,7 +258,11 @@ export class MemoryStore implements Store {
   }
 
   private putGrant(grant: GrantRecord): void {
-    this.grants.set(grant.id, frozen(grant));
+    // Frozen field by field (a grant's three references), not walked: this runs per request.
+    Object.freeze(grant.principal);
+    Object.freeze(grant.resource);
+    if (grant.onBehalfOf) Object.freeze(grant.onBehalfOf);
+    this.grants.set(grant.id, Object.freeze(grant));
     let ids = this.grantsBySession.get(grant.session);
     if (!ids) this.grantsBySession.set(grant.session, (ids = new Set()));
     ids.add(grant.id);
@@ -287,6 +285,24 @@ export class MemoryStore implements Store {
 /** A fresh in-memory store: the default, for tests, `agp test` and single-process services. */
 export function memoryStore(): MemoryStore {
   return new MemoryStore();
+}
+
+/**
+ * An event that keeps its request as JSON text, as SQLite does: the request holds the
+ * caller's objects, which may change after the call. Only index rebuilds read it, so it is
+ * parsed when read (a fresh copy each time), never per decision.
+ */
+function committedEvent(seq: number, grant: string, at: number, event: HistoryEvent, requestText: string, policy: string): CommittedEvent {
+  return {
+    seq,
+    grant,
+    at,
+    event,
+    policy,
+    get request(): unknown {
+      return JSON.parse(requestText);
+    },
+  };
 }
 
 /**

@@ -39,6 +39,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
+import { changedRecord } from "./store.js";
 
 /** How to open a SQLite store. */
 export interface SqliteStoreOptions {
@@ -341,22 +342,16 @@ export class SqliteStore implements Store {
       // process writes the session (or review) in between.
       updateSession: db.transaction((id: string, change: (current: SessionRecord) => SessionRecord | undefined) => {
         const current = this.sessionById(id);
-        if (!current) return undefined;
-        const next = change(current);
-        if (next === undefined) return current;
-        if (next.id !== id) throw new Error(`a change of session \`${id}\` returned session \`${next.id}\``);
-        statements.saveSession.run(next.id, next.principalKey, JSON.stringify(next));
-        return next;
+        const next = current && changedRecord("session", current, change);
+        if (next) statements.saveSession.run(next.id, next.principalKey, JSON.stringify(next));
+        return next || current;
       }),
       updateReview: db.transaction((id: string, change: (current: ReviewRecord) => ReviewRecord | undefined) => {
         const record = statements.getReview.get(id) as string | undefined;
-        if (record === undefined) return undefined;
-        const current = JSON.parse(record) as ReviewRecord;
-        const next = change(current);
-        if (next === undefined) return current;
-        if (next.id !== id) throw new Error(`a change of review \`${id}\` returned review \`${next.id}\``);
-        statements.saveReview.run(next.id, next.status, next.createdAt, JSON.stringify(next));
-        return next;
+        const current = record === undefined ? undefined : (JSON.parse(record) as ReviewRecord);
+        const next = current && changedRecord("review", current, change);
+        if (next) statements.saveReview.run(next.id, next.status, next.createdAt, JSON.stringify(next));
+        return next || current;
       }),
       revokeSessionGrants: db.transaction((session: string, at: number, by: string): string[] => {
         const ids = statements.unrevokedGrantsOfSession.all(session) as string[];

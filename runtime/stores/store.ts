@@ -207,6 +207,17 @@ export interface AuditEntry extends AuditDraft {
   readonly hash: string;
 }
 
+/**
+ * The record an `update…` method stores for `change` of `current`, or null to leave it as
+ * it is; throws when the change gave the record another id.
+ */
+export function changedRecord<T extends { readonly id: string }>(kind: string, current: T, change: (current: T) => T | undefined): T | null {
+  const next = change(current);
+  if (next === undefined) return null;
+  if (next.id !== current.id) throw new Error(`a change of ${kind} \`${current.id}\` returned ${kind} \`${next.id}\``);
+  return next;
+}
+
 /** Filters for listing grants (CLI `agp grants list`). */
 export interface GrantFilter {
   readonly session?: string;
