@@ -237,16 +237,19 @@ function entriesOfEvent(facts: PolicyFacts, stored: EventRecord): { seq: number;
 /**
  * Indexes, under `facts`' version, the events recorded after `progress.through` by
  * runtimes of other versions (a rolling deploy shares one store between two versions), and
- * advances `progress` past every event read. Idempotent, like a rebuild.
+ * advances `progress` past every event read; returns how many it indexed. Idempotent, like a
+ * rebuild. Events of the same version were indexed by their own commits, atomically.
  */
-export async function catchUpIndexes(store: Store, facts: PolicyFacts, progress: IndexProgress): Promise<void> {
+export async function catchUpIndexes(store: Store, facts: PolicyFacts, progress: IndexProgress): Promise<number> {
+  let indexed = 0;
   for (;;) {
     const events = await store.readEvents(progress.through, REBUILD_PAGE);
     const foreign = events.filter((stored) => stored.policy !== facts.namespace);
     if (foreign.length > 0) await store.addIndexEntries(foreign.map((stored) => entriesOfEvent(facts, stored)));
+    indexed += foreign.length;
     const last = events[events.length - 1];
     if (last) progress.through = Math.max(progress.through, last.seq);
-    if (events.length < REBUILD_PAGE) return;
+    if (events.length < REBUILD_PAGE) return indexed;
   }
 }
 

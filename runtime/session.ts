@@ -141,11 +141,13 @@ export class Session {
     for (let attempt = 0; attempt < COMMIT_ATTEMPTS; attempt++) {
       const prepared = policy.facts.prepare(request);
       let reading = await store.readFacts(prepared.plan);
-      // Grants another policy version recorded (mid-deploy) are indexed under this one
-      // before deciding; one on this resource recorded after the read fails the commit.
+      // Grants another policy version recorded (mid-deploy) are indexed under this one, and
+      // the facts read again, before deciding; one on this resource recorded after the read
+      // fails the commit. Grants of this version were indexed by their commits: the reading
+      // already counts them.
       for (let round = 0; reading.lastSeq > policy.progress.through; round++) {
         if (round === COMMIT_ATTEMPTS) return { decision: denied("history is recorded faster than it can be indexed; try again").decision, grant: null, signing: null };
-        await catchUpIndexes(store, policy.facts, policy.progress);
+        if ((await catchUpIndexes(store, policy.facts, policy.progress)) === 0) break;
         reading = await store.readFacts(prepared.plan);
       }
       const decision = decideSafely(policy, request, policy.facts.factsFrom(prepared, reading, request));
