@@ -145,7 +145,11 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
     if (session.state.status === "suspended") {
       return await refuse("session_suspended", `session \`${session.id}\` is suspended pending review \`${session.state.review}\``);
     }
-    await context.store.recordUse(grant.id, now);
+    // The use is counted only if the grant is still not revoked: a revocation that landed
+    // since the checks above wins.
+    if (!(await context.store.recordUse(grant.id, now))) {
+      return await refuse("grant_revoked", `grant \`${grant.id}\` was revoked while it was redeemed`);
+    }
     await context.audit("redeem", { grant: grant.id, session: grant.session, action: grant.action, resource: grant.resource });
     return { ok: true, grant: updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: now }) };
   } catch (error) {

@@ -154,3 +154,23 @@ describe("what the caller passes in stays the caller's", () => {
     expect(Object.isFrozen(principal)).toBe(false);
   });
 });
+
+describe("a redeem racing a revocation", () => {
+  it("is refused when the grant is revoked between the redeem's checks and its use", async () => {
+    // The revocation lands at the worst moment: after the redeem read the grant, before it counted the use.
+    let revokeNow: (() => Promise<unknown>) | undefined;
+    class RacingStore extends MemoryStore {
+      override async recordUse(grantId: string, at: number): Promise<boolean> {
+        await revokeNow?.();
+        return super.recordUse(grantId, at);
+      }
+    }
+    const rt = createRuntime({ policy: expensesModule(), store: new RacingStore(), clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    const report = reportOf("r1", alice);
+    const filed = await ask(session, "submit", report);
+    revokeNow = () => rt.revoke({ grant: filed.grant!.id });
+    expect(await rt.redeem(filed.grant!.token, { action: "submit", resource: report })).toMatchObject({ ok: false, reason: "grant_revoked" });
+    expect((await rt.store.getGrant(filed.grant!.id))?.uses).toBe(0);
+  });
+});

@@ -188,9 +188,11 @@ export class MemoryStore implements Store {
     return { grant, session, principalRevoked };
   }
 
-  async recordUse(grantId: string, at: number): Promise<void> {
+  async recordUse(grantId: string, at: number): Promise<boolean> {
     const grant = this.grants.get(grantId);
-    if (grant) this.grants.set(grantId, updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: at }));
+    if (!grant || grant.revokedAt !== null) return false;
+    this.grants.set(grantId, updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: at }));
+    return true;
   }
 
   async saveReview(review: ReviewRecord): Promise<void> {

@@ -205,8 +205,8 @@ export class SqliteStore implements Store {
     return this.transactions.redeemContext.deferred(grantId);
   }
 
-  async recordUse(grantId: string, at: number): Promise<void> {
-    this.statements.recordUse.run(at, grantId);
+  async recordUse(grantId: string, at: number): Promise<boolean> {
+    return this.statements.recordUse.run(at, grantId).changes === 1;
   }
 
   async saveReview(review: ReviewRecord): Promise<void> {
@@ -416,7 +416,7 @@ function prepareStatements(db: Database.Database) {
     unrevokedGrantsOfSession: pluck("SELECT id FROM grants WHERE session = ? AND revoked_at IS NULL ORDER BY rowid"),
     revokePrincipal: db.prepare("INSERT OR IGNORE INTO revoked_principals (principal, revoked_at, revoked_by) VALUES (?, ?, ?)"),
     principalRevoked: pluck("SELECT 1 FROM revoked_principals WHERE principal = ?"),
-    recordUse: db.prepare("UPDATE grants SET uses = uses + 1, last_used_at = ? WHERE id = ?"),
+    recordUse: db.prepare("UPDATE grants SET uses = uses + 1, last_used_at = ? WHERE id = ? AND revoked_at IS NULL"),
     saveReview: db.prepare(
       "INSERT INTO reviews (id, status, created_at, record) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record",
     ),

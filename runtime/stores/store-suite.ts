@@ -203,8 +203,13 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.isPrincipalRevoked("Assistant:a1")).toBe(true);
       expect(await store.redeemContext("g3")).toMatchObject({ principalRevoked: true });
       expect(await store.redeemContext("nope")).toEqual({ grant: undefined, session: undefined, principalRevoked: false });
-      await store.recordUse("g3", T0 + 10);
-      expect(await store.getGrant("g3")).toMatchObject({ uses: 1, lastUsedAt: T0 + 10 });
+      // A revoked grant's use is not counted: a redeem racing its revocation is refused.
+      expect(await store.recordUse("g3", T0 + 10)).toBe(false);
+      expect(await store.getGrant("g3")).toMatchObject({ uses: 0, lastUsedAt: null });
+      await store.commitGrant(commitOf(grantRecord("g4"), T0, 3));
+      expect(await store.recordUse("g4", T0 + 10)).toBe(true);
+      expect(await store.getGrant("g4")).toMatchObject({ uses: 1, lastUsedAt: T0 + 10 });
+      expect(await store.recordUse("nope", T0 + 10)).toBe(false);
     });
 
     it("keeps reviews and lists the pending ones", async () => {

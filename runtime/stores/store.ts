@@ -269,8 +269,12 @@ export interface Store {
   revokePrincipal(principal: EntityKey, at: number, by: string): Promise<void>;
   isPrincipalRevoked(principal: EntityKey): Promise<boolean>;
   redeemContext(grantId: string): Promise<RedeemContext>;
-  /** Counts one use of a grant (a redeem). */
-  recordUse(grantId: string, at: number): Promise<void>;
+  /**
+   * Counts one use of a grant (a redeem) in one step with checking that it is not revoked;
+   * false (and nothing counted) when it is revoked or unknown, so a redeem racing a
+   * revocation is refused.
+   */
+  recordUse(grantId: string, at: number): Promise<boolean>;
 
   saveReview(review: ReviewRecord): Promise<void>;
   /** Changes a review in one atomic step, as {@link Store.updateSession} does a session. */
