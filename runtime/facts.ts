@@ -19,7 +19,7 @@
 import { eventOf } from "../stdlib/list-facts.js";
 import type { Facts, HistoryEvent, HistoryQuery, PolicyModule, PolicyRequest } from "../stdlib/contract.js";
 import type { EntityRef } from "../stdlib/contract.js";
-import type { EventRecord, FactsPlan, FactsReading, IndexEntries, SetEntry, Store } from "./stores/store.js";
+import type { CommittedEvent, EventRecord, FactsPlan, FactsReading, IndexEntries, SetEntry, Store } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
 
 type Source = HistoryQuery["source"];
@@ -235,22 +235,37 @@ function entriesOfEvent(facts: PolicyFacts, stored: EventRecord): { seq: number;
 }
 
 /**
+ * Indexes, under `facts`' version, the recorded events after `after` that `include` accepts,
+ * page by page; returns the last event read (or `after`) and how many it indexed.
+ */
+async function indexEventsAfter(
+  store: Store,
+  facts: PolicyFacts,
+  after: number,
+  include: (stored: CommittedEvent) => boolean,
+): Promise<{ last: number; indexed: number }> {
+  let last = after;
+  let indexed = 0;
+  for (;;) {
+    const events = await store.readEvents(last, REBUILD_PAGE);
+    const chosen = events.filter(include);
+    if (chosen.length > 0) await store.addIndexEntries(chosen.map((stored) => entriesOfEvent(facts, stored)));
+    indexed += chosen.length;
+    last = events[events.length - 1]?.seq ?? last;
+    if (events.length < REBUILD_PAGE) return { last, indexed };
+  }
+}
+
+/**
  * Indexes, under `facts`' version, the events recorded after `progress.through` by
  * runtimes of other versions (a rolling deploy shares one store between two versions), and
  * advances `progress` past every event read; returns how many it indexed. Idempotent, like a
  * rebuild. Events of the same version were indexed by their own commits, atomically.
  */
 export async function catchUpIndexes(store: Store, facts: PolicyFacts, progress: IndexProgress): Promise<number> {
-  let indexed = 0;
-  for (;;) {
-    const events = await store.readEvents(progress.through, REBUILD_PAGE);
-    const foreign = events.filter((stored) => stored.policy !== facts.namespace);
-    if (foreign.length > 0) await store.addIndexEntries(foreign.map((stored) => entriesOfEvent(facts, stored)));
-    indexed += foreign.length;
-    const last = events[events.length - 1];
-    if (last) progress.through = Math.max(progress.through, last.seq);
-    if (events.length < REBUILD_PAGE) return indexed;
-  }
+  const { last, indexed } = await indexEventsAfter(store, facts, progress.through, (stored) => stored.policy !== facts.namespace);
+  progress.through = Math.max(progress.through, last);
+  return indexed;
 }
 
 /**
@@ -261,15 +276,7 @@ export async function catchUpIndexes(store: Store, facts: PolicyFacts, progress:
  */
 export async function rebuildIndexes(store: Store, facts: PolicyFacts, progress = new IndexProgress()): Promise<number> {
   const marker = `index:${facts.namespace}`;
-  let after = (await store.getMarker(marker)) ?? 0;
-  let indexed = 0;
-  for (;;) {
-    const events = await store.readEvents(after, REBUILD_PAGE);
-    if (events.length === 0) break;
-    await store.addIndexEntries(events.map((stored) => entriesOfEvent(facts, stored)));
-    after = events[events.length - 1]?.seq ?? after;
-    indexed += events.length;
-  }
+  const { last: after, indexed } = await indexEventsAfter(store, facts, (await store.getMarker(marker)) ?? 0, () => true);
   await store.setMarker(marker, after);
   progress.through = Math.max(progress.through, after);
   return indexed;
