@@ -67,25 +67,27 @@ describe("zDuration", () => {
 //   agent Assistant { onBehalfOf: User }
 //   resource Report { owner: User, amount: number }
 //   resource Tag { }
+//   resource Note { text: string? }
 const schemas: EntitySchemas = (type) => entitySchemas[type];
 const entitySchemas: Record<string, JsonSchema<EntityRecord>> = {
   User: zEntityRecord("User", { manager: zEntityRef("User", schemas).optional(), department: z.string() }),
   Assistant: zEntityRecord("Assistant", { onBehalfOf: zEntityRef("User", schemas) }),
   Report: zEntityRecord("Report", { owner: zEntityRef("User", schemas), amount: z.number() }),
   Tag: zEntityRecord("Tag", {}),
+  Note: zEntityRecord("Note", { text: z.string().optional() }),
 };
 const requestSchema: JsonSchema<PolicyRequest> = z
   .object({
     principal: zEntityRef("Assistant", schemas),
     action: z.string(),
-    resource: zEntityRef(["Report", "Tag"], schemas),
+    resource: zEntityRef(["Report", "Tag", "Note"], schemas),
     intent: z.string(),
     session: z.string(),
     at: zTime(),
     env: z.object({ approvers: z.array(zEntityRef("User", schemas)).optional() }),
-    entities: z.array(zEntity(["User", "Assistant", "Report", "Tag"], schemas)).optional(),
+    entities: z.array(zEntity(["User", "Assistant", "Report", "Tag", "Note"], schemas)).optional(),
   })
-  .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: ["Tag"] }));
+  .transform((request, ctx) => toPolicyRequest(request, ctx, { bareRecordTypes: ["Tag", "Note"] }));
 
 const baseRequest = {
   principal: { type: "Assistant", id: "a1", onBehalfOf: { type: "User", id: "alice" } },
@@ -129,6 +131,18 @@ describe("entity references and records", () => {
     expect(request.resource).toEqual({ type: "Tag", id: "t1" });
   });
 
+  it("takes a bare reference to a type whose attributes are all optional as a record with none set", () => {
+    const request = requestSchema.parse({ ...baseRequest, resource: { type: "Note", id: "n1" } });
+    expect(request.resource).toEqual({ type: "Note", id: "n1" });
+    expect(request.entities.get("Note", "n1")).toBe(request.resource);
+  });
+
+  it("prefers a fuller definition of such an entity anywhere in the request to its bare reference", () => {
+    const note = { type: "Note", id: "n1", text: "hello" };
+    const request = requestSchema.parse({ ...baseRequest, resource: { type: "Note", id: "n1" }, entities: [...baseRequest.entities, note] });
+    expect(request.resource).toEqual(note);
+  });
+
   it("refuses a principal or resource that nothing defines", () => {
     expect(issuesOf(requestSchema, { ...baseRequest, principal: { type: "Assistant", id: "ghost" } })).toEqual([
       {
@@ -146,7 +160,7 @@ describe("entity references and records", () => {
       }),
     ).toEqual([{ path: "resource.owner.type", message: "expected an entity of type `User`, got `Group`" }]);
     expect(issuesOf(requestSchema, { ...baseRequest, resource: { type: "Assistant", id: "x" } })).toEqual([
-      { path: "resource.type", message: "expected an entity of type `Report` or `Tag`, got `Assistant`" },
+      { path: "resource.type", message: "expected an entity of type `Report` or `Tag` or `Note`, got `Assistant`" },
     ]);
     expect(issuesOf(requestSchema, { ...baseRequest, principal: "a1" })).toEqual([
       { path: "principal", message: "expected an entity of type `Assistant`, got the string `a1`" },

@@ -60,6 +60,22 @@ export function zEntityRecord<Shape extends z.ZodRawShape>(type: string, shape: 
 export type EntitySchemas = (type: string) => JsonSchema<EntityRecord> | undefined;
 
 /**
+ * A record schema with fields named like members every object inherits (`toString`,
+ * `constructor`, ...; see {@link isInheritedName}): it validates a copy of the input holding
+ * only the input's own fields, so that an absent optional `toString` is absent, not
+ * `Object.prototype.toString` refused as a string. Generated modules wrap only such records.
+ */
+export function zOwnFields<T>(schema: z.core.$ZodType<T>): JsonSchema<T> {
+  return z.preprocess(ownFieldsOnly, schema as unknown as JsonSchema<T>);
+}
+
+function ownFieldsOnly(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  // A null prototype: nothing is inherited, and a key `__proto__` stays a key (then refused as unknown).
+  return Object.assign(Object.create(null) as Record<string, unknown>, value);
+}
+
+/**
  * A field holding an entity of `types` (one, or several for a union): either a reference
  * `{ "type", "id" }`, whose attributes come from elsewhere in the request, or the record
  * inline with its attributes, validated by `schemas(type)`. Refuses another type, naming
@@ -156,10 +172,12 @@ function isEntityValue(value: object): boolean {
 /** Options of {@link buildEntityIndex} and {@link toPolicyRequest}. */
 export interface EntityIndexOptions {
   /**
-   * Entity types declared without attributes: a bare `{ "type", "id" }` of these types is
-   * their whole record. For every other type a bare reference defines nothing.
+   * Entity types whose every attribute is optional (those declared without attributes too):
+   * a bare `{ "type", "id" }` of these types is a whole record, with every attribute absent,
+   * when nothing else in the request defines that entity. For every other type a bare
+   * reference defines nothing: its attributes must be given somewhere.
    */
-  readonly attributelessTypes?: readonly string[];
+  readonly bareRecordTypes?: readonly string[];
 }
 
 /** What {@link buildEntityIndex} reads: the parts of a parsed request that may hold entities. */
@@ -201,7 +219,9 @@ export function buildEntityIndex(
 ): EntityIndex | undefined {
   const index = new EntityIndex();
   const definedAt = new Map<EntityRecord, PathNode>();
-  const attributeless = options.attributelessTypes ?? [];
+  const bareRecordTypes = options.bareRecordTypes ?? [];
+  // Bare references of those types, defined once the walk has found every fuller definition.
+  const bareRecords: { readonly record: EntityRecord; readonly at: PathNode }[] = [];
   let failed = false;
 
   const define = (record: EntityRecord, at: PathNode): void => {
@@ -240,8 +260,12 @@ export function buildEntityIndex(
     }
     const fields = value as Readonly<Record<string, unknown>>;
     // A bare `{ type, id }` carries no attribute, so only records need the schema's mark.
-    if (isEntityRef(fields) && (isDefinition(fields) ? isEntityValue(fields) : attributeless.includes(fields.type))) {
-      define(fields as EntityRecord, at);
+    if (isEntityRef(fields)) {
+      if (isDefinition(fields)) {
+        if (isEntityValue(fields)) define(fields as EntityRecord, at);
+      } else if (bareRecordTypes.includes(fields.type)) {
+        bareRecords.push({ record: fields as EntityRecord, at });
+      }
     }
     for (const key in fields) {
       const field = fields[key];
@@ -255,6 +279,7 @@ export function buildEntityIndex(
   walk(request.principal, { parent: null, key: "principal" }, 1);
   walk(request.resource, { parent: null, key: "resource" }, 1);
   walk(request.env, { parent: null, key: "env" }, 1);
+  for (const { record, at } of bareRecords) if (!index.has(record.type, record.id)) define(record, at);
   return failed ? undefined : index;
 }
 

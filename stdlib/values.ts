@@ -119,6 +119,24 @@ function fieldsEqual(a: unknown, b: unknown): boolean {
   return equalPresent(a, b);
 }
 
+/**
+ * Names every plain object inherits from `Object.prototype` (`toString`, `constructor`,
+ * `valueOf`, ...). A record field may be named so; read as `record.toString`, an absent
+ * optional one would find the inherited member instead, so schemas and generated code read
+ * fields with these names as own properties only.
+ */
+const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Whether every plain object inherits a member named `name` (see {@link ownField}). */
+export function isInheritedName(name: string): boolean {
+  return INHERITED_NAMES.has(name);
+}
+
+/** Field `name` of `record` when it is the record's own, else undefined: never an inherited member. */
+export function ownField<R extends object, K extends keyof R & string>(record: R, name: K): R[K] | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
 /** Field-by-field equality of two records, a field set to undefined counting as absent. */
 export function recordsEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
   for (const key of Object.keys(a)) {

@@ -267,9 +267,7 @@ class Interpreter {
       return field === "principal" || field === "resource" ? new Held(value as EntityRecord) : value;
     }
     const type = stripOptional(this.policy.typeOf(expr.object));
-    if (type.kind !== "entity" && type.kind !== "entityUnion") {
-      return (object as Readonly<Record<string, unknown>>)[field];
-    }
+    if (type.kind !== "entity" && type.kind !== "entityUnion") return ownValue(object as object, field);
     const ref = object instanceof Held ? object.record : (object as EntityRef);
     if (object instanceof Held) {
       // `event.resource` is typed as the rule's resource, but an event may be on another
@@ -277,12 +275,12 @@ class Interpreter {
       if (!this.policy.entities.get(ref.type)?.fields.has(field)) {
         throw new EvaluationError(`${quoteUserText(entityText(ref))} has no field ${quoteUserText(field)}`);
       }
-      return object.record[field];
+      return ownValue(object.record, field);
     }
     // References are resolved against the current request's entities (also from `event`).
     const record = scope.request.entities.get(ref.type, ref.id);
     if (record === undefined) throw new EvaluationError(`missing entity ${quoteUserText(entityText(ref))}`);
-    return record[field];
+    return ownValue(record, field);
   }
 
   private binary(operator: string, left: Expr, right: Expr, scope: Scope): unknown {
@@ -398,4 +396,9 @@ class Interpreter {
     if (rank < 0) throw new EvaluationError(`unknown sensitivity label ${quoteUserText(String(label))}`);
     return rank;
   }
+}
+
+/** A field is the record's own or absent: a field named `toString` is never the inherited method. */
+function ownValue(record: object, field: string): unknown {
+  return Object.hasOwn(record, field) ? (record as Readonly<Record<string, unknown>>)[field] : undefined;
 }

@@ -192,6 +192,38 @@ describe("injection through names in policies", () => {
     });
   }
 
+  for (const name of specialNames.filter((n) => n !== "__proto__")) {
+    it(`\`${name}\` as an optional field: absent reads absent, present reads its value`, async () => {
+      const text = `policy optional_names
+entity U { ${name}: string? }
+agent Bot { onBehalfOf: U }
+resource Doc { ${name}: number?, meta: { ${name}: bool? } }
+context { ${name}: string? }
+action read on Doc
+intent work "x" { actions read }
+allow every: read when has resource.${name} and has env.${name} and has principal.onBehalfOf.${name} and has resource.meta.${name}
+deny no_field: read when not has resource.${name} and not has env.${name} and not has principal.onBehalfOf.${name} and not has resource.meta.${name} reason "none"
+`;
+      const module = await compiled(text);
+      // Computed keys: every name here but `__proto__` is an own key of a literal, as on the wire.
+      const request = (present: boolean): string => {
+        const field = (value: unknown) => (present ? { [name]: value } : {});
+        return JSON.stringify({
+          principal: { type: "Bot", id: "b", onBehalfOf: { type: "U", id: "u" } },
+          action: "read",
+          resource: { type: "Doc", id: "d", ...field(1), meta: field(true) },
+          intent: "work",
+          session: "s",
+          at: "2026-01-05T10:00:00Z",
+          env: field("e"),
+          entities: [{ type: "U", id: "u", ...field("o") }],
+        });
+      };
+      expect(decideBoth(text, module, request(false))).toMatchObject({ decision: "deny", rules: ["no_field"] });
+      expect(decideBoth(text, module, request(true))).toMatchObject({ decision: "allow", rules: ["every"] });
+    });
+  }
+
   // On a plain object `__proto__` is the prototype, not a key: as a field it would lose its
   // value. The checker refuses it as any declared name (AGP2022) rather than risk one place
   // that builds a plain object.

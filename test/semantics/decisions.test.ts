@@ -142,6 +142,32 @@ allow not_sales: read when resource.owner.department != "sales"`);
   });
 });
 
+describe("entities whose attributes are all optional", () => {
+  it("may be referred to bare: a reference nothing else defines is the entity with every attribute absent", async () => {
+    const module = await compilePolicy(`policy optional_only
+entity Device { tag: string? }
+agent Bot { device: Device }
+resource Doc { note: string? }
+action read on Doc
+intent work "Work" { actions read }
+allow untagged: read when not has principal.device.tag and not has resource.note`);
+    const request = (entities: readonly unknown[]) => ({
+      principal: { type: "Bot", id: "b", device: { type: "Device", id: "d1" } },
+      action: "read",
+      resource: { type: "Doc", id: "x" },
+      intent: "work",
+      session: "s1",
+      at: "2026-01-05T10:00:00Z",
+      env: {},
+      entities,
+    });
+    expect(decideJson(module, request([])).rules).toEqual(["untagged"]);
+    // A definition elsewhere in the request is the entity, whatever the bare references say.
+    const tagged = decideJson(module, request([{ type: "Device", id: "d1", tag: "lab" }]));
+    expect(tagged).toMatchObject({ decision: "deny", rules: [] });
+  });
+});
+
 describe("values", () => {
   it("compare sensitivity labels by declared rank", async () => {
     const module = await policy(`allow everyone: *

@@ -6,6 +6,7 @@
 import type { BinaryExpr, CallExpr, Expr, HistoryExpr, Identifier, MemberExpr } from "../../ast.js";
 import type { Type } from "../../types.js";
 import { stdlibSignatures } from "../../../stdlib/signatures.js";
+import { isInheritedName } from "../../../stdlib/values.js";
 import { numberLiteral, propertyAccess, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 
@@ -171,7 +172,9 @@ export class ExpressionEmitter {
         base = `${attributesOf}${this.context.typed(`<${this.context.entityUnion(names)}>`)}(${scope.request}.entities, ${base}, ${expected})`;
       }
     }
-    return { code: propertyAccess(base, field), absent, record: false };
+    // An absent optional `toString` must read as absent, not as the member every object inherits.
+    const code = absent && isInheritedName(field) ? `${this.context.imports.value("ownField")}(${base}, ${stringLiteral(field)})` : propertyAccess(base, field);
+    return { code, absent, record: false };
   }
 
   private binary(expr: BinaryExpr, scope: ExprScope): string {

@@ -8,6 +8,7 @@ import type { Type } from "../../types.js";
 import { namedIdentifier, propertyKey, stringLiteral } from "../escape.js";
 import type { EmitContext } from "./context.js";
 import { agentTypeNames, resourceTypeNames } from "./types.js";
+import { isInheritedName } from "../../../stdlib/values.js";
 
 /** The schema declarations of the module. */
 export function emitSchemas(context: EmitContext): string {
@@ -29,19 +30,20 @@ function recordSchema(type${typed(": string")})${typed(`: ${z}.ZodType<${record}
     const name = namedIdentifier("schema", entity.name);
     const fields = [`type: ${z}.literal(${stringLiteral(entity.name)})`, `id: ${z}.string()`];
     for (const [field, type] of entity.fields) fields.push(`${propertyKey(field)}: ${fieldSchema(context, type)}`);
-    parts.push(`const ${name} = ${z}.strictObject({\n${fields.join(",\n")}\n});`);
+    parts.push(`const ${name} = ${strictRecord(context, entity.fields.keys(), `{\n${fields.join(",\n")}\n}`)};`);
     entries.push(`[${stringLiteral(entity.name)}, ${recordSchemaOf}${typed(`<${context.entityTypeName(entity.name)}>`)}(${name})]`);
   }
   parts.push(
     `const RECORD_SCHEMAS${typed(`: ReadonlyMap<string, ${z}.ZodType<${record}, unknown>>`)} = new Map${typed(`<string, ${z}.ZodType<${record}, unknown>>`)}([\n${entries.join(",\n")}\n]);`,
   );
   const envFields = [...policy.context].map(([field, type]) => `${propertyKey(field)}: ${fieldSchema(context, type)}`);
-  parts.push(`const envSchema = ${z}.strictObject({\n${envFields.join(",\n")}\n});`);
+  parts.push(`const envSchema = ${strictRecord(context, policy.context.keys(), `{\n${envFields.join(",\n")}\n}`)};`);
 
   const list = (names: readonly string[]): string => `[${names.map(stringLiteral).join(", ")}]`;
   const enumOf = (names: readonly string[]): string => (names.length === 0 ? `${z}.never()` : `${z}.enum(${list(names)})`);
   const agents = agentTypeNames(context);
-  const attributeless = [...policy.entities.values()].filter((e) => e.fields.size === 0).map((e) => e.name);
+  // Types a bare reference fully describes: no attribute of theirs is required.
+  const bareRecordTypes = [...policy.entities.values()].filter((e) => [...e.fields.values()].every((type) => type.kind === "optional")).map((e) => e.name);
   const zEntity = imports.value("zEntity");
   const zEntityRef = imports.value("zEntityRef");
   const intentSchema = policy.intents.size === 0 ? `${z}.string()` : enumOf([...policy.intents.keys()]);
@@ -57,7 +59,7 @@ ${context.exportKeyword("requestSchema")}const requestSchema${typed(`: ${z}.ZodT
     env: envSchema,
     entities: ${z}.array(${zEntity}(${list([...policy.entities.keys()])}, recordSchema)).optional(),
   })
-  .transform((request, ctx) => ${imports.value("toPolicyRequest")}(request, ctx, { attributelessTypes: ${list(attributeless)} })));`);
+  .transform((request, ctx) => ${imports.value("toPolicyRequest")}(request, ctx, { bareRecordTypes: ${list(bareRecordTypes)} })));`);
   parts.push(`/** Validates a principal (an agent record) for opening a session. */
 ${context.exportKeyword("principalSchema")}const principalSchema${typed(`: ${z}.ZodType<${record}, unknown>`)} = ${zEntity}(${list(agents)}, recordSchema);`);
   parts.push(`/** Proves that the context schema outputs \`Env\`. */
@@ -89,8 +91,18 @@ function fieldSchema(context: EmitContext, type: Type): string {
     case "list":
       return `${z}.array(${fieldSchema(context, type.element)})`;
     case "record":
-      return `${z}.strictObject({ ${[...type.fields].map(([f, t]) => `${propertyKey(f)}: ${fieldSchema(context, t)}`).join(", ")} })`;
+      return strictRecord(context, type.fields.keys(), `{ ${[...type.fields].map(([f, t]) => `${propertyKey(f)}: ${fieldSchema(context, t)}`).join(", ")} }`);
     default:
       throw new Error(`a field cannot have type ${type.kind}`);
   }
+}
+
+/**
+ * `z.strictObject(shape)`, reading only the input's own fields when a field is named like a
+ * member every object inherits (`toString`, `constructor`, ...): otherwise an absent one
+ * would be read as that member and refused.
+ */
+function strictRecord(context: EmitContext, names: Iterable<string>, shape: string): string {
+  const record = `${context.imports.z()}.strictObject(${shape})`;
+  return [...names].some(isInheritedName) ? `${context.imports.value("zOwnFields")}(${record})` : record;
 }

@@ -404,7 +404,7 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
       env: envSchema,
       entities: z.array(zEntity(["User", "CodingAgent", "Repository", "Secret"], recordSchema)).optional(),
     })
-    .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: [] })),
+    .transform((request, ctx) => toPolicyRequest(request, ctx, { bareRecordTypes: [] })),
 );
 
 /** Validates a principal (an agent record) for opening a session. */

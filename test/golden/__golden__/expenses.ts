@@ -275,7 +275,7 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
       env: envSchema,
       entities: z.array(zEntity(["User", "Assistant", "ExpenseReport"], recordSchema)).optional(),
     })
-    .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: [] })),
+    .transform((request, ctx) => toPolicyRequest(request, ctx, { bareRecordTypes: [] })),
 );
 
 /** Validates a principal (an agent record) for opening a session. */

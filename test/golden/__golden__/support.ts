@@ -395,7 +395,7 @@ export const requestSchema: z.ZodType<PolicyRequest, unknown> = exportedSchema<P
         .array(zEntity(["Employee", "ChatAgent", "BackofficeAgent", "Customer", "Refund"], recordSchema))
         .optional(),
     })
-    .transform((request, ctx) => toPolicyRequest(request, ctx, { attributelessTypes: [] })),
+    .transform((request, ctx) => toPolicyRequest(request, ctx, { bareRecordTypes: [] })),
 );
 
 /** Validates a principal (an agent record) for opening a session. */
