@@ -9,7 +9,7 @@ import type { EntityRef, PolicyRequest } from "../stdlib/contract.js";
 import type { RuntimeContext } from "./context.js";
 import type { RedeemFailureReason } from "./errors.js";
 import { messageOf } from "./errors.js";
-import type { GrantRecord, SessionRecord } from "./stores/store.js";
+import type { GrantRecord, RedeemContext, SessionRecord } from "./stores/store.js";
 import { entityKey, updatedGrant } from "./stores/store.js";
 import { settleConsequences } from "./monitors.js";
 import { signGrantToken, verifyGrantToken } from "./tokens.js";
@@ -132,29 +132,41 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
     if (claims.resource.type !== expected.resource.type || claims.resource.id !== expected.resource.id) {
       return await refuse("wrong_resource", `the grant is for \`${entityKey(claims.resource)}\`, not \`${entityKey(refOf(expected.resource))}\``);
     }
-    let { grant, session, principalRevoked } = await context.store.redeemContext(claims.jti);
-    if (session && context.owedConsequences.has(session.id)) {
-      await settleConsequences(context, session);
-      ({ grant, session, principalRevoked } = await context.store.redeemContext(claims.jti));
+    let stored = await context.store.redeemContext(claims.jti);
+    if (stored.session && context.owedConsequences.has(stored.session.id)) {
+      await settleConsequences(context, stored.session);
+      stored = await context.store.redeemContext(claims.jti);
     }
+    const { grant } = stored;
     if (!grant) return await refuse("unknown_grant", `no grant \`${claims.jti}\``);
-    if (grant.revokedAt !== null) return await refuse("grant_revoked", `grant \`${grant.id}\` was revoked by ${grant.revokedBy ?? "an operator"}`);
-    if (principalRevoked) return await refuse("principal_revoked", `principal \`${entityKey(grant.principal)}\` was revoked`);
-    if (!session || session.revoked) return await refuse("session_revoked", `session \`${grant.session}\` was revoked`);
-    if (session.state.status === "ended") return await refuse("session_ended", `session \`${session.id}\` ended: ${session.state.reason}`);
-    if (session.state.status === "suspended") {
-      return await refuse("session_suspended", `session \`${session.id}\` is suspended pending review \`${session.state.review}\``);
-    }
-    // The use is counted only if the grant is still not revoked: a revocation that landed
-    // since the checks above wins.
+    const refusal = storedRefusal(grant, stored);
+    if (refusal) return await refuse(refusal.reason, refusal.message);
+    // The use is counted only if the grant is still usable: a revocation, review or end of
+    // the session that landed since the checks above wins, and is named.
     if (!(await context.store.recordUse(grant.id, now))) {
-      return await refuse("grant_revoked", `grant \`${grant.id}\` was revoked while it was redeemed`);
+      const current = await context.store.redeemContext(grant.id);
+      const changed = current.grant ? storedRefusal(current.grant, current) : null;
+      return changed
+        ? await refuse(changed.reason, `${changed.message} while it was redeemed`)
+        : await refuse("grant_revoked", `grant \`${grant.id}\` was revoked while it was redeemed`);
     }
     await context.audit("redeem", { grant: grant.id, session: grant.session, action: grant.action, resource: grant.resource });
     return { ok: true, grant: updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: now }) };
   } catch (error) {
     return refuse("store_unavailable", `the runtime could not check the grant: ${messageOf(error)}`);
   }
+}
+
+/** Why the store's state refuses `grant` (revoked, or its principal or session), or null when it is usable. */
+function storedRefusal(grant: GrantRecord, { session, principalRevoked }: RedeemContext): { reason: RedeemFailureReason; message: string } | null {
+  if (grant.revokedAt !== null) return { reason: "grant_revoked", message: `grant \`${grant.id}\` was revoked by ${grant.revokedBy ?? "an operator"}` };
+  if (principalRevoked) return { reason: "principal_revoked", message: `principal \`${entityKey(grant.principal)}\` was revoked` };
+  if (!session || session.revoked) return { reason: "session_revoked", message: `session \`${grant.session}\` was revoked` };
+  if (session.state.status === "ended") return { reason: "session_ended", message: `session \`${session.id}\` ended: ${session.state.reason}` };
+  if (session.state.status === "suspended") {
+    return { reason: "session_suspended", message: `session \`${session.id}\` is suspended pending review \`${session.state.review}\`` };
+  }
+  return null;
 }
 
 /** True when a service's expectation has the shape redeem compares (it is untyped at runtime). */

@@ -156,7 +156,11 @@ describe("what the caller passes in stays the caller's", () => {
 });
 
 describe("a redeem racing a revocation", () => {
-  it("is refused when the grant is revoked between the redeem's checks and its use", async () => {
+  it.each([
+    ["grant", "grant_revoked"],
+    ["session", "session_revoked"],
+    ["principal", "principal_revoked"],
+  ] as const)("is refused when its %s is revoked between the redeem's checks and its use", async (target, reason) => {
     // The revocation lands at the worst moment: after the redeem read the grant, before it counted the use.
     let revokeNow: (() => Promise<unknown>) | undefined;
     class RacingStore extends MemoryStore {
@@ -169,8 +173,11 @@ describe("a redeem racing a revocation", () => {
     const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
     const report = reportOf("r1", alice);
     const filed = await ask(session, "submit", report);
-    revokeNow = () => rt.revoke({ grant: filed.grant!.id });
-    expect(await rt.redeem(filed.grant!.token, { action: "submit", resource: report })).toMatchObject({ ok: false, reason: "grant_revoked" });
+    const targets = { grant: { grant: filed.grant!.id }, session: { session: session.id }, principal: { principal: session.principal } };
+    revokeNow = () => rt.revoke(targets[target]);
+    const redeemed = await rt.redeem(filed.grant!.token, { action: "submit", resource: report });
+    expect(redeemed).toMatchObject({ ok: false, reason });
+    if (!redeemed.ok) expect(redeemed.message).toMatch(/while it was redeemed$/);
     expect((await rt.store.getGrant(filed.grant!.id))?.uses).toBe(0);
   });
 });

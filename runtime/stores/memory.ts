@@ -25,7 +25,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
-import { changedRecord, updatedGrant } from "./store.js";
+import { changedRecord, updatedGrant, usable } from "./store.js";
 
 /** A sorted multiset of `(at, seq)`, idempotent per seq. */
 class Series {
@@ -182,16 +182,14 @@ export class MemoryStore implements Store {
   }
 
   async redeemContext(grantId: string): Promise<RedeemContext> {
-    const grant = this.grants.get(grantId);
-    const session = grant && this.sessions.get(grant.session);
-    const principalRevoked = grant !== undefined && this.revokedPrincipals.has(`${grant.principal.type}:${grant.principal.id}`);
-    return { grant, session, principalRevoked };
+    return this.contextOf(grantId);
   }
 
   async recordUse(grantId: string, at: number): Promise<boolean> {
-    const grant = this.grants.get(grantId);
-    if (!grant || grant.revokedAt !== null) return false;
-    this.grants.set(grantId, updatedGrant(grant, { uses: grant.uses + 1, lastUsedAt: at }));
+    // Read, checked and written synchronously: nothing runs in between.
+    const context = this.contextOf(grantId);
+    if (!context.grant || !usable(context)) return false;
+    this.grants.set(grantId, updatedGrant(context.grant, { uses: context.grant.uses + 1, lastUsedAt: at }));
     return true;
   }
 
@@ -250,6 +248,13 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  private contextOf(grantId: string): RedeemContext {
+    const grant = this.grants.get(grantId);
+    const session = grant && this.sessions.get(grant.session);
+    const principalRevoked = grant !== undefined && this.revokedPrincipals.has(`${grant.principal.type}:${grant.principal.id}`);
+    return { grant, session, principalRevoked };
+  }
 
   private putSession(session: SessionRecord): SessionRecord {
     this.sessions.set(session.id, frozen(session));

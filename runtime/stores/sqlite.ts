@@ -39,7 +39,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
-import { changedRecord } from "./store.js";
+import { changedRecord, usable } from "./store.js";
 
 /** How to open a SQLite store. */
 export interface SqliteStoreOptions {
@@ -206,7 +206,7 @@ export class SqliteStore implements Store {
   }
 
   async recordUse(grantId: string, at: number): Promise<boolean> {
-    return this.statements.recordUse.run(at, grantId).changes === 1;
+    return this.transactions.recordUse.immediate(grantId, at);
   }
 
   async saveReview(review: ReviewRecord): Promise<void> {
@@ -262,6 +262,14 @@ export class SqliteStore implements Store {
   private sessionById(id: string): SessionRecord | undefined {
     const record = this.statements.getSession.get(id) as string | undefined;
     return record === undefined ? undefined : (JSON.parse(record) as SessionRecord);
+  }
+
+  private redeemContextOf(grantId: string): RedeemContext {
+    const grant = this.grantById(grantId);
+    const session = grant && this.sessionById(grant.session);
+    const principalRevoked =
+      grant !== undefined && this.statements.principalRevoked.get(`${grant.principal.type}:${grant.principal.id}`) !== undefined;
+    return { grant, session, principalRevoked };
   }
 
   private grantById(id: string): GrantRecord | undefined {
@@ -358,12 +366,12 @@ export class SqliteStore implements Store {
         for (const id of ids) statements.revokeGrant.run(at, by, id);
         return ids;
       }),
-      redeemContext: db.transaction((grantId: string): RedeemContext => {
-        const grant = this.grantById(grantId);
-        const session = grant && this.sessionById(grant.session);
-        const principalRevoked =
-          grant !== undefined && statements.principalRevoked.get(`${grant.principal.type}:${grant.principal.id}`) !== undefined;
-        return { grant, session, principalRevoked };
+      redeemContext: db.transaction((grantId: string): RedeemContext => this.redeemContextOf(grantId)),
+      // INVARIANT: checked and counted inside one IMMEDIATE transaction, so no revocation,
+      // review or session change of another process lands between the check and the count.
+      recordUse: db.transaction((grantId: string, at: number): boolean => {
+        if (!usable(this.redeemContextOf(grantId))) return false;
+        return statements.recordUse.run(at, grantId).changes === 1;
       }),
       // INVARIANT: the chain is extended from the head read inside this IMMEDIATE transaction,
       // so two processes appending at once serialize and never fork the chain.

@@ -203,13 +203,33 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.isPrincipalRevoked("Assistant:a1")).toBe(true);
       expect(await store.redeemContext("g3")).toMatchObject({ principalRevoked: true });
       expect(await store.redeemContext("nope")).toEqual({ grant: undefined, session: undefined, principalRevoked: false });
-      // A revoked grant's use is not counted: a redeem racing its revocation is refused.
-      expect(await store.recordUse("g3", T0 + 10)).toBe(false);
-      expect(await store.getGrant("g3")).toMatchObject({ uses: 0, lastUsedAt: null });
-      await store.commitGrant(commitOf(grantRecord("g4"), T0, 3));
-      expect(await store.recordUse("g4", T0 + 10)).toBe(true);
-      expect(await store.getGrant("g4")).toMatchObject({ uses: 1, lastUsedAt: T0 + 10 });
+    });
+
+    it("counts a grant's use only while it is usable: not revoked, its principal not revoked, its session neither revoked, ended nor suspended", async () => {
+      await store.saveSession(session);
+      await store.commitGrant(commitOf(grantRecord("g1"), T0, 0));
+      await store.commitGrant(commitOf(grantRecord("g2"), T0, 1));
+      expect(await store.recordUse("g1", T0 + 10)).toBe(true);
+      expect(await store.getGrant("g1")).toMatchObject({ uses: 1, lastUsedAt: T0 + 10 });
+      // A use that is not counted: a redeem racing the revocation or the monitor is refused.
+      await store.revokeGrant("g2", T0, "ops");
+      expect(await store.recordUse("g2", T0 + 10)).toBe(false);
+      expect(await store.getGrant("g2")).toMatchObject({ uses: 0, lastUsedAt: null });
       expect(await store.recordUse("nope", T0 + 10)).toBe(false);
+      const unusable: SessionRecord[] = [
+        { ...session, state: { status: "suspended", review: "rv1" } },
+        { ...session, state: { status: "ended", reason: "done" } },
+        { ...session, revoked: true },
+      ];
+      for (const changed of unusable) {
+        await store.saveSession(changed);
+        expect(await store.recordUse("g1", T0 + 20)).toBe(false);
+      }
+      await store.saveSession({ ...session, state: { status: "downgraded", actions: ["read"] } });
+      expect(await store.recordUse("g1", T0 + 30)).toBe(true);
+      await store.revokePrincipal("Assistant:a1", T0, "ops");
+      expect(await store.recordUse("g1", T0 + 40)).toBe(false);
+      expect(await store.getGrant("g1")).toMatchObject({ uses: 2, lastUsedAt: T0 + 30 });
     });
 
     it("keeps reviews and lists the pending ones", async () => {

@@ -166,6 +166,25 @@ export interface RedeemContext {
   readonly principalRevoked: boolean;
 }
 
+/**
+ * Whether a grant in `context` may be used now, as far as the store knows: it exists and is
+ * not revoked, its principal is not revoked, and its session is neither revoked, ended nor
+ * suspended. Stores check it inside {@link Store.recordUse}'s atomic step; token checks
+ * (signature, expiry, action, resource) are the runtime's.
+ */
+export function usable(context: RedeemContext): boolean {
+  const { grant, session } = context;
+  return (
+    grant !== undefined &&
+    grant.revokedAt === null &&
+    !context.principalRevoked &&
+    session !== undefined &&
+    !session.revoked &&
+    session.state.status !== "ended" &&
+    session.state.status !== "suspended"
+  );
+}
+
 /** A human review of a suspended session. */
 export interface ReviewRecord {
   readonly id: string;
@@ -270,9 +289,10 @@ export interface Store {
   isPrincipalRevoked(principal: EntityKey): Promise<boolean>;
   redeemContext(grantId: string): Promise<RedeemContext>;
   /**
-   * Counts one use of a grant (a redeem) in one step with checking that it is not revoked;
-   * false (and nothing counted) when it is revoked or unknown, so a redeem racing a
-   * revocation is refused.
+   * Counts one use of a grant (a redeem) in one atomic step with checking that it is still
+   * {@link usable} (the grant, its session and its principal not revoked, the session neither
+   * ended nor suspended); false, and nothing counted, when it is not, so a redeem racing a
+   * revocation or a monitor is refused.
    */
   recordUse(grantId: string, at: number): Promise<boolean>;
 
