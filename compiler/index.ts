@@ -148,17 +148,27 @@ export async function compileToModule(
 ): Promise<ModuleResult> {
   const checked = check(text, options);
   if (!checked.policy || hasErrors(checked.diagnostics)) return { module: undefined, diagnostics: checked.diagnostics };
-  const policy = checked.policy;
+  const loaded = loadCheckedPolicy(checked.policy, options);
+  return { module: loaded.module, diagnostics: [...checked.diagnostics, ...loaded.diagnostics] };
+}
+
+/**
+ * {@link compileToModule} for a policy already checked without errors (as `agp test` has
+ * its policies), so it is not parsed and checked again; the diagnostics are only those of
+ * the type-check or an internal error.
+ */
+export function loadCheckedPolicy(policy: CheckedPolicy, options: { readonly typecheck?: boolean } = {}): ModuleResult {
+  const sourcePath = policy.source.path;
   try {
     if (options.typecheck !== false) {
-      const typeErrors = typecheckModule(emitModule(policy, { sourcePath: options.path }), policy);
-      if (typeErrors.length > 0) return { module: undefined, diagnostics: [...checked.diagnostics, ...typeErrors] };
+      const typeErrors = typecheckModule(emitModule(policy, { sourcePath }), policy);
+      if (typeErrors.length > 0) return { module: undefined, diagnostics: typeErrors };
     }
     // Loaded, never written: the module's JavaScript, emitted directly (no TypeScript, no formatting).
-    const body = emitModule(policy, { sourcePath: options.path, target: "function" });
-    return { module: loadPolicyModule(body, options.path), diagnostics: checked.diagnostics };
+    const body = emitModule(policy, { sourcePath, target: "function" });
+    return { module: loadPolicyModule(body, sourcePath), diagnostics: [] };
   } catch (error) {
-    return { module: undefined, diagnostics: [...checked.diagnostics, internalError(policy, error)] };
+    return { module: undefined, diagnostics: [internalError(policy, error)] };
   }
 }
 

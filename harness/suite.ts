@@ -3,7 +3,7 @@
  * without the type-check of the generated module, which `agp compile` runs), run every
  * test file against its module, and total the results and the rule coverage.
  */
-import { compileToModule, hasErrors, type Diagnostic } from "../compiler/index.js";
+import { hasErrors, loadCheckedPolicy, type Diagnostic } from "../compiler/index.js";
 import type { CheckedPolicy } from "../compiler/check/model.js";
 import type { CheckedTestFile } from "../compiler/check/model-test.js";
 import type { PolicyModule } from "../stdlib/contract.js";
@@ -41,8 +41,9 @@ export async function runSuite(input: SuiteInput, options: SuiteOptions = {}): P
   const modules = new Map<CheckedPolicy, PolicyModule>();
   const diagnostics: Diagnostic[] = [];
   for (const policy of new Set(input.tests.map((test) => test.policy))) {
-    const compiled = await compileToModule(policy.source.text, { path: policy.source.path, typecheck: options.typecheck ?? false });
-    diagnostics.push(...compiled.diagnostics.filter((diagnostic) => diagnostic.severity === "error"));
+    // Checked already (a test file is checked against its policy): only generated and loaded here.
+    const compiled = loadCheckedPolicy(policy, { typecheck: options.typecheck ?? false });
+    diagnostics.push(...compiled.diagnostics);
     if (compiled.module) modules.set(policy, compiled.module);
   }
   const expected = new Map(input.tests.map((test) => [test, loadExpectedDecisions(test, options.cwd)] as const));

@@ -217,7 +217,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.getGrant("g2")).toMatchObject({ uses: 0, lastUsedAt: null });
       expect(await store.recordUse("nope", T0 + 10)).toBe(false);
       const unusable: SessionRecord[] = [
-        { ...session, state: { status: "suspended", review: "rv1" } },
+        { ...session, state: { status: "suspended", review: "rv1", resume: { status: "active" } } },
         { ...session, state: { status: "ended", reason: "done" } },
         { ...session, revoked: true },
       ];
