@@ -91,7 +91,12 @@ function buildParser() {
     )
     .command("audit", "check and read the audit log of a runtime's SQLite store", (y) =>
       y
-        .command("verify", "check the hash chain; exit 1 at the first changed or missing entry", (z) => storeOption(z))
+        .command("verify", "check the hash chain; exit 1 at the first changed or missing entry", (z) =>
+          storeOption(z).option("anchor", {
+            type: "string",
+            describe: "SEQ:HASH of an entry recorded earlier (a verify prints its head): the log must still hold it",
+          }),
+        )
         .command("tail", "print the last entries", (z) =>
           storeOption(z)
             .option("n", { alias: "lines", type: "number", default: 20, describe: "how many entries" })
@@ -156,6 +161,14 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
   }
 }
 
+/** `-n` of `agp audit tail`: a whole number of entries, 0 or more. */
+function entryCount(value: unknown): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new UsageError(`-n must be a whole number of entries, 0 or more, not ${String(value)}`);
+  }
+  return value;
+}
+
 function operatorInvocation(command: string, argv: Record<string, unknown>): Invocation {
   const store = String(argv.store);
   const text = (name: string) => (typeof argv[name] === "string" ? (argv[name] as string) : undefined);
@@ -172,9 +185,9 @@ function operatorInvocation(command: string, argv: Record<string, unknown>): Inv
       return async (io) =>
         (await import("./commands/reviews.js")).runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: String(argv.by), note: text("note") });
     case "audit verify":
-      return async (io) => (await import("./commands/audit.js")).runAuditVerify(io, { store });
+      return async (io) => (await import("./commands/audit.js")).runAuditVerify(io, { store, anchor: text("anchor") });
     case "audit tail":
-      return async (io) => (await import("./commands/audit.js")).runAuditTail(io, { store, lines: Number(argv.n), format });
+      return async (io) => (await import("./commands/audit.js")).runAuditTail(io, { store, lines: entryCount(argv.n), format });
     default:
       throw new UsageError(`unknown command: ${command}`);
   }

@@ -26,9 +26,16 @@ export async function withOperatorView(io: CliIO, file: string, task: (view: Ope
   }
   let store;
   try {
-    store = sqliteStore(absolute, { fileMustExist: true });
+    // Never created nor migrated here: a wrong --store path must not become an agp store.
+    store = sqliteStore(absolute, { fileMustExist: true, migrate: false });
   } catch (error) {
-    throw new UsageError(`cannot open the store \`${file}\`: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // A store a service is busy writing is there, just not available now: not a usage error.
+    if (isBusy(error)) {
+      io.err(`agp: the store \`${file}\` is busy (another process holds its lock): ${message}\n`);
+      return ExitCode.failure;
+    }
+    throw new UsageError(`cannot open the store \`${file}\`: ${message}`);
   }
   try {
     return await task(openOperatorView(store));
@@ -39,6 +46,11 @@ export async function withOperatorView(io: CliIO, file: string, task: (view: Ope
   } finally {
     await store.close();
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
 }
 
 /** `Type:id` as given on the command line; anything else is a usage error. */
@@ -54,9 +66,19 @@ export function printTable(io: CliIO, headers: readonly string[], rows: readonly
     io.out(`${empty}\n`);
     return;
   }
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? "").length)));
+  // Ids and reasons come from agents: escaped, so none can move the cursor or fake a row.
+  const shown = rows.map((row) => row.map(printable));
+  const widths = headers.map((header, column) => Math.max(header.length, ...shown.map((row) => (row[column] ?? "").length)));
   const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd();
-  io.out(`${[line(headers), ...rows.map(line)].join("\n")}\n`);
+  io.out(`${[line(headers), ...shown.map(line)].join("\n")}\n`);
+}
+
+/** Control, line-breaking and bidirectional-override characters, which a terminal acts on instead of showing. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with every character a terminal would act on written as a `\uXXXX` escape. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (character) => `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`);
 }
 
 /** Prints `value` as indented JSON. */

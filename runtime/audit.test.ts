@@ -72,7 +72,8 @@ describe("the audit log", () => {
   it("records every kind of event, chained from the genesis hash", async () => {
     const { rt, log } = await busyRuntime();
     expect(log.map((entry) => entry.type)).toEqual(["policy_loaded", "session_opened", "decision", "grant", "redeem", "refusal", "revocation"]);
-    expect(await rt.audit.verify()).toEqual({ ok: true, entries: 7 });
+    const verdict = await rt.audit.verify();
+    expect(verdict).toEqual({ ok: true, entries: 7, head: { seq: 7, hash: log[6]!.hash } });
     expect((await rt.audit.tail(2)).map((entry) => entry.seq)).toEqual([6, 7]);
   });
 
@@ -95,6 +96,43 @@ describe("the audit log", () => {
     expect(await middle.rt.audit.verify()).toMatchObject({ ok: false, brokenAt: 6, problem: "entry 5 is missing" });
     const end = await busyRuntime();
     end.log.pop();
-    expect(await end.rt.audit.verify()).toMatchObject({ ok: false, problem: "the log ends at entry 6 but 7 were written" });
+    expect(await end.rt.audit.verify()).toMatchObject({
+      ok: false,
+      problem: "the log ends at entry 6, before the head the store recorded (entry 7)",
+    });
+  });
+
+  it("verifies entries appended while it walks the log, instead of taking them for a cut", async () => {
+    const { rt, log } = await busyRuntime();
+    const session = await rt.openSession({ principal: agentOf("a2", alice), intent: "file_expenses" });
+    // Every page read lets a request land first: the log grows past the head read at the start.
+    const readAudit = rt.store.readAudit.bind(rt.store);
+    rt.store.readAudit = async (after, limit) => {
+      await session.request({ action: "read", resource: reportOf(`r-${after}`, alice), env: officeHours, entities });
+      return readAudit(after, limit);
+    };
+    const verdict = await rt.audit.verify();
+    expect(verdict).toMatchObject({ ok: true });
+    expect(verdict.entries).toBe(log.length);
+    expect(verdict.entries).toBeGreaterThan(8);
+  });
+
+  it("checks an anchor recorded earlier: a log cut before it, or rewritten at it, is broken", async () => {
+    const { rt, log } = await busyRuntime();
+    const verdict = await rt.audit.verify();
+    if (!verdict.ok) throw new Error("the fresh log does not verify");
+    const anchor = verdict.head;
+    expect(await rt.audit.verify({ anchor })).toMatchObject({ ok: true, entries: 7 });
+    expect(await rt.audit.verify({ anchor: { seq: 7, hash: "0".repeat(64) } })).toMatchObject({
+      ok: false,
+      brokenAt: 7,
+      problem: "entry 7 is not the anchor: its hash differs",
+    });
+    expect(await rt.audit.verify({ anchor: { seq: 9, hash: anchor.hash } })).toMatchObject({
+      ok: false,
+      problem: "the log ends at entry 7, before the anchor (entry 9)",
+    });
+    log.pop();
+    expect(await rt.audit.verify({ anchor })).toMatchObject({ ok: false, brokenAt: 7 });
   });
 });

@@ -115,40 +115,73 @@ export function chainEntry(previous: { readonly seq: number; readonly hash: stri
   return { seq, at: draft.at, type: draft.type, data: draft.data, prev, hash: chainHash(prev, seq, draft) };
 }
 
-/** The verdict of {@link verifyAudit}: where the chain first breaks, if it does. */
+/** An entry of the log as an operator recorded it elsewhere, to detect a later cut or rewrite: its seq and hash. */
+export interface AuditAnchor {
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/**
+ * The verdict of {@link verifyAudit}: the entries verified and the last of them (`head`, the
+ * anchor to record elsewhere), or where the chain first breaks.
+ */
 export type AuditVerification =
-  | { readonly ok: true; readonly entries: number }
+  | { readonly ok: true; readonly entries: number; readonly head: AuditAnchor }
   | { readonly ok: false; readonly entries: number; readonly brokenAt: number; readonly problem: string };
+
+/** Options of {@link verifyAudit}. */
+export interface AuditVerifyOptions {
+  /**
+   * An entry recorded outside the store (a previous verification's `head`): the log must
+   * still hold it, unchanged. The store's own head only catches a cut that left it alone;
+   * someone able to rewrite the store can rewrite the head too, not this.
+   */
+  readonly anchor?: AuditAnchor;
+}
 
 const PAGE = 1000;
 
-/** Walks the whole log and checks numbering, links, hashes and the recorded head. */
-export async function verifyAudit(store: Store): Promise<AuditVerification> {
-  let previous: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
+/**
+ * Walks the whole log and checks numbering, links and hashes, that it reaches the head the
+ * store recorded (read first, so entries appended during the walk are verified, not mistaken
+ * for a cut), and that it holds the anchor if one is given.
+ */
+export async function verifyAudit(store: Store, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+  const recorded = await store.auditHead();
+  const expected = [
+    { seq: recorded.seq, hash: recorded.hash, what: "the head the store recorded" },
+    ...(options.anchor ? [{ ...options.anchor, what: "the anchor" }] : []),
+  ].filter((point) => point.seq > 0);
+  let previous: AuditAnchor = { seq: 0, hash: GENESIS_HASH };
   let checked = 0;
   for (;;) {
     const page = await store.readAudit(previous.seq, PAGE);
     for (const entry of page) {
       const broken = (problem: string): AuditVerification => ({ ok: false, entries: checked, brokenAt: entry.seq, problem });
       if (entry.seq !== previous.seq + 1) return broken(`entry ${previous.seq + 1} is missing`);
+      if (entry.damage !== undefined) return broken(`entry ${entry.seq} was changed: ${entry.damage}`);
       if (entry.prev !== previous.hash) return broken(`entry ${entry.seq} does not link to entry ${previous.seq}`);
       if (chainHash(entry.prev, entry.seq, entry) !== entry.hash) return broken(`entry ${entry.seq} was changed`);
+      for (const point of expected) {
+        if (point.seq === entry.seq && point.hash !== entry.hash) return broken(`entry ${entry.seq} is not ${point.what}: its hash differs`);
+      }
       previous = { seq: entry.seq, hash: entry.hash };
       checked++;
     }
     if (page.length < PAGE) break;
   }
-  const head = await store.auditHead();
-  if (head.seq !== previous.seq || head.hash !== previous.hash) {
-    return { ok: false, entries: checked, brokenAt: previous.seq + 1, problem: `the log ends at entry ${previous.seq} but ${head.seq} were written` };
+  for (const point of expected) {
+    if (point.seq > previous.seq) {
+      return { ok: false, entries: checked, brokenAt: previous.seq + 1, problem: `the log ends at entry ${previous.seq}, before ${point.what} (entry ${point.seq})` };
+    }
   }
-  return { ok: true, entries: checked };
+  return { ok: true, entries: checked, head: previous };
 }
 
 /** The runtime's view of the audit log (`rt.audit`). */
 export interface AuditLog {
   /** Checks the whole chain; `ok: false` names the first entry that was changed or removed. */
-  verify(): Promise<AuditVerification>;
+  verify(options?: AuditVerifyOptions): Promise<AuditVerification>;
   /** The last `n` entries, oldest first. */
   tail(n: number): Promise<readonly AuditEntry[]>;
 }
@@ -156,7 +189,7 @@ export interface AuditLog {
 /** The {@link AuditLog} over a store. */
 export function auditLogOf(store: Store): AuditLog {
   return {
-    verify: () => verifyAudit(store),
+    verify: (options) => verifyAudit(store, options),
     tail: (n) => store.auditTail(n),
   };
 }

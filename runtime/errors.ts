@@ -15,6 +15,7 @@ export type RuntimeErrorCode =
   | "review_already_resolved"
   | "invalid_policy"
   | "invalid_option"
+  | "invalid_target"
   | "store_unavailable";
 
 /** An error thrown by the runtime's management calls, with a stable {@link RuntimeErrorCode}. */

@@ -7,9 +7,9 @@ export type { Runtime, RuntimeOptions, RevokeTarget, RevocationResult } from "./
 export { Session } from "./session.js";
 export type { RequestInput, RequestOutcome } from "./session.js";
 export type { Grant, RedeemExpectation, RedeemResult } from "./grants.js";
-export type { ReviewQueue, ReviewResolution } from "./reviews.js";
+export type { ResolvedReview, ReviewQueue, ReviewResolution } from "./reviews.js";
 export { canonicalJson, chainEntry, chainHash, GENESIS_HASH, verifyAudit } from "./audit.js";
-export type { AuditLog, AuditVerification } from "./audit.js";
+export type { AuditAnchor, AuditLog, AuditVerification, AuditVerifyOptions } from "./audit.js";
 export { systemClock, virtualClock, VirtualClock, durationMs } from "./clock.js";
 export type { Clock } from "./clock.js";
 export { AgpRuntimeError } from "./errors.js";

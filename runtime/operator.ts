@@ -12,6 +12,7 @@ import { systemClock } from "./clock.js";
 import type { ReviewQueue } from "./reviews.js";
 import { reviewQueueOf } from "./reviews.js";
 import type { RevocationResult, RevokeTarget } from "./revocations.js";
+import { guardStore } from "./guarded-store.js";
 import { revokeTarget } from "./revocations.js";
 import type { EntityKey, GrantRecord, SessionRecord, Store } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
@@ -47,22 +48,25 @@ export interface OperatorView {
 /** Opens the operator's view of `store`; `clock` stamps revocations, resolutions and statuses. */
 export function openOperatorView(store: Store, options: { readonly clock?: Clock } = {}): OperatorView {
   const clock = options.clock ?? systemClock;
+  // Called through the typed guard, as the runtime calls it: a store failure (a corrupt
+  // record, a locked file) is a `store_unavailable` refusal, not an untyped crash.
+  const guarded = guardStore(store, null);
   const context = {
-    store,
+    store: guarded,
     clock,
     ready: Promise.resolve(),
     audit: async (type: Parameters<Store["appendAudit"]>[0]["type"], data: Readonly<Record<string, unknown>>) => {
-      await store.appendAudit({ at: clock.now(), type, data });
+      await guarded.appendAudit({ at: clock.now(), type, data });
     },
   };
   return {
     store,
     reviews: reviewQueueOf(context),
-    audit: auditLogOf(store),
+    audit: auditLogOf(guarded),
     revoke: (target, revokeOptions = {}) => revokeTarget(context, target, revokeOptions.by ?? "operator"),
     async grants(filter = {}) {
       const now = clock.now();
-      const grants = await store.listGrants({
+      const grants = await guarded.listGrants({
         ...(filter.session === undefined ? {} : { session: filter.session }),
         ...(filter.principal === undefined ? {} : { principal: filter.principal }),
         ...(filter.live ? { liveAt: now } : {}),
@@ -71,9 +75,9 @@ export function openOperatorView(store: Store, options: { readonly clock?: Clock
       const revokedPrincipals = new Map<string, boolean>();
       const described: OperatorGrant[] = [];
       for (const grant of grants) {
-        if (!sessions.has(grant.session)) sessions.set(grant.session, await store.getSession(grant.session));
+        if (!sessions.has(grant.session)) sessions.set(grant.session, await guarded.getSession(grant.session));
         const principal = entityKey(grant.principal);
-        if (!revokedPrincipals.has(principal)) revokedPrincipals.set(principal, await store.isPrincipalRevoked(principal));
+        if (!revokedPrincipals.has(principal)) revokedPrincipals.set(principal, await guarded.isPrincipalRevoked(principal));
         const status = statusOf(grant, sessions.get(grant.session), revokedPrincipals.get(principal) ?? false, now);
         if (!filter.live || status === "live") described.push({ ...grant, status });
       }

@@ -4,7 +4,7 @@
  */
 import type { RuntimeContext } from "./context.js";
 import { AgpRuntimeError } from "./errors.js";
-import type { ReviewRecord } from "./stores/store.js";
+import type { ReviewRecord, SessionState } from "./stores/store.js";
 
 /** Who resolves a review and why. */
 export interface ReviewResolution {
@@ -17,8 +17,46 @@ export interface ReviewQueue {
   /** Reviews waiting for a human, oldest first. */
   pending(): Promise<readonly ReviewRecord[]>;
   get(id: string): Promise<ReviewRecord | undefined>;
-  /** Approves (the session resumes) or rejects (the session ends) a pending review. */
-  resolve(id: string, verdict: "approve" | "reject", resolution: ReviewResolution): Promise<ReviewRecord>;
+  /**
+   * Approves (the session resumes) or rejects (the session ends) a pending review; returns
+   * the resolved review with the session's state afterwards (a session revoked meanwhile
+   * stays ended whatever the verdict).
+   */
+  resolve(id: string, verdict: "approve" | "reject", resolution: ReviewResolution): Promise<ResolvedReview>;
+}
+
+/** A resolved review, with the state its session is in afterwards (undefined for a session the store no longer has). */
+export type ResolvedReview = ReviewRecord & { readonly sessionState: SessionState | undefined };
+
+/** Who resolves the reviews the runtime withdraws, as the review and the audit log record it. */
+export const RUNTIME_RESOLVER = "agp runtime";
+
+/**
+ * Withdraws the pending reviews of `sessions` (rejected by {@link RUNTIME_RESOLVER}, the note
+ * saying why): a session that was revoked or ended has nothing left to resume, so no human
+ * is asked to approve it. Returns the reviews withdrawn.
+ */
+export async function withdrawReviews(
+  context: Pick<RuntimeContext, "store" | "clock" | "audit">,
+  sessions: readonly string[],
+  why: string,
+): Promise<readonly string[]> {
+  const { store, clock } = context;
+  const affected = new Set(sessions);
+  const withdrawn: string[] = [];
+  for (const pending of await store.pendingReviews()) {
+    if (!affected.has(pending.session)) continue;
+    const note = `withdrawn: ${why}`;
+    let changed = false;
+    await store.updateReview(pending.id, (current) => {
+      changed = current.status === "pending";
+      return changed ? { ...current, status: "rejected", resolvedBy: RUNTIME_RESOLVER, note, resolvedAt: clock.now() } : undefined;
+    });
+    if (!changed) continue;
+    withdrawn.push(pending.id);
+    await context.audit("review_resolved", { review: pending.id, session: pending.session, verdict: "reject", by: RUNTIME_RESOLVER, note });
+  }
+  return withdrawn;
 }
 
 /** The review queue over the runtime's store. */
@@ -55,7 +93,7 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
         throw new AgpRuntimeError("review_already_resolved", `review \`${id}\` was already ${review.status} by ${review.resolvedBy ?? "someone"}`);
       }
       // Only a session still suspended by this review changes: one revoked meanwhile stays ended.
-      await store.updateSession(review.session, (session) => {
+      const session = await store.updateSession(review.session, (session) => {
         if (session.state.status !== "suspended" || session.state.review !== id) return undefined;
         const state =
           verdict === "approve"
@@ -70,7 +108,7 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
         by: resolution.by,
         note: resolution.note ?? null,
       });
-      return review;
+      return { ...review, sessionState: session?.state };
     },
   };
 }

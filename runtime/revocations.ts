@@ -8,6 +8,7 @@ import type { RuntimeContext } from "./context.js";
 import { AgpRuntimeError } from "./errors.js";
 import type { SessionRecord } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
+import { withdrawReviews } from "./reviews.js";
 
 /** What `revoke` takes back: one grant, a whole session, or everything of a principal. */
 export type RevokeTarget =
@@ -30,6 +31,7 @@ export type RevocationContext = Pick<RuntimeContext, "store" | "clock" | "audit"
  * sessions end. Throws {@link AgpRuntimeError} `unknown_session` for an unknown session.
  */
 export async function revokeTarget(context: RevocationContext, target: RevokeTarget, by: string): Promise<RevocationResult> {
+  checkTarget(target);
   const { store, clock, audit } = context;
   const now = clock.now();
   // Changed as stored now, in one step: a monitor or a review resolved meanwhile cannot undo it.
@@ -45,6 +47,7 @@ export async function revokeTarget(context: RevocationContext, target: RevokeTar
     if (!session) throw new AgpRuntimeError("unknown_session", `no session \`${target.session}\``);
     await endSession(session, `revoked by ${by}`, true);
     await audit("revocation", { session: session.id, by });
+    await withdrawReviews(context, [session.id], `the session was revoked by ${by}`);
     return { grants: [], sessions: [session.id] };
   }
   const principal = typeof target.principal === "string" ? target.principal : entityKey(target.principal);
@@ -52,5 +55,38 @@ export async function revokeTarget(context: RevocationContext, target: RevokeTar
   const sessions = (await store.sessionsOfPrincipal(principal)).filter((session) => session.state.status !== "ended");
   for (const session of sessions) await endSession(session, `principal revoked by ${by}`, false);
   await audit("revocation", { principal, by, sessions: sessions.map((session) => session.id) });
+  await withdrawReviews(context, sessions.map((session) => session.id), `the principal was revoked by ${by}`);
   return { grants: [], sessions: sessions.map((session) => session.id) };
+}
+
+/**
+ * Refuses a target that does not name exactly one grant, session or principal as the types
+ * say (it comes from callers' code and from the CLI): a misspelt field must not revoke a
+ * principal named `Assistant:undefined` and report success while the real one stays live.
+ */
+function checkTarget(target: RevokeTarget): void {
+  const invalid = (why: string) =>
+    new AgpRuntimeError("invalid_target", `a revocation names one grant, session or principal (\`{ grant }\`, \`{ session }\` or \`{ principal }\`): ${why}`);
+  if (typeof target !== "object" || target === null || Array.isArray(target)) throw invalid(`got ${target === null ? "null" : typeof target}`);
+  const keys = Object.keys(target);
+  if (keys.length !== 1 || !["grant", "session", "principal"].includes(keys[0] ?? "")) throw invalid(`got the fields ${keys.map((key) => `\`${key}\``).join(", ") || "none"}`);
+  const value: unknown = (target as Record<string, unknown>)[keys[0] ?? ""];
+  if ("principal" in target) {
+    if (typeof value === "string" ? !isPrincipalKey(value) : !isRef(value)) {
+      throw invalid("a principal is `Type:id` or `{ type, id }` with non-empty strings");
+    }
+    return;
+  }
+  if (typeof value !== "string" || value === "") throw invalid(`the ${keys[0]} id must be a non-empty string`);
+}
+
+function isPrincipalKey(text: string): boolean {
+  const split = text.indexOf(":");
+  return split > 0 && split < text.length - 1;
+}
+
+function isRef(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const { type, id } = value as Record<string, unknown>;
+  return typeof type === "string" && type !== "" && typeof id === "string" && id !== "";
 }

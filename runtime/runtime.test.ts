@@ -114,6 +114,34 @@ describe("createRuntime", () => {
   });
 });
 
+describe("revoke", () => {
+  it("refuses a target that does not name one grant, session or principal (invalid_target), revoking nothing", async () => {
+    const store = memoryStore();
+    const rt = createRuntime({ policy: expensesModule(), store, clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
+    const report = reportOf("r1", alice);
+    const { grant } = await session.request({ action: "submit", resource: report, env: officeHours, entities });
+    const malformed: unknown[] = [
+      null,
+      {},
+      { principal: { type: "Assistant", ID: "a1" } },
+      { principal: "a1" },
+      { principal: {} },
+      { grant: "" },
+      { session: 42 },
+      { grant: grant!.id, session: session.id },
+    ];
+    for (const target of malformed) {
+      await expect(rt.revoke(target as Parameters<typeof rt.revoke>[0]), JSON.stringify(target)).rejects.toMatchObject({
+        name: "AgpRuntimeError",
+        code: "invalid_target",
+      });
+    }
+    expect(await store.isPrincipalRevoked("Assistant:undefined")).toBe(false);
+    expect(await rt.redeem(grant!.token, { action: "submit", resource: report })).toMatchObject({ ok: true });
+  });
+});
+
 describe("history facts", () => {
   it("counts a session's requests in a sliding minute (burst)", async () => {
     const { rt, clock } = setup();

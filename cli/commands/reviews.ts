@@ -2,6 +2,7 @@
  * `agp reviews list|approve|reject --store FILE`: the sessions monitors suspended, waiting
  * for a human; approving resumes a session, rejecting ends it (as `rt.reviews.resolve`).
  */
+import type { ResolvedReview } from "../../runtime/index.js";
 import { ExitCode, type CliIO } from "../io.js";
 import type { ListFormat } from "../operator-store.js";
 import { isoTime, printJson, printTable, withOperatorView } from "../operator-store.js";
@@ -43,8 +44,16 @@ export interface ReviewsResolveArguments {
 export async function runReviewsResolve(io: CliIO, args: ReviewsResolveArguments): Promise<ExitCode> {
   return withOperatorView(io, args.store, async (view) => {
     const review = await view.reviews.resolve(args.id, args.verdict, { by: args.by, ...(args.note === undefined ? {} : { note: args.note }) });
-    const effect = args.verdict === "approve" ? "resumed" : "ended";
-    io.out(`${review.status} review ${review.id} by ${args.by}: session ${review.session} ${effect}\n`);
+    io.out(`${review.status} review ${review.id} by ${args.by}: session ${review.session} ${sessionEffect(review, args.verdict)}\n`);
     return ExitCode.ok;
   });
+}
+
+/** What the verdict did to the session, from its state afterwards: a session revoked or ended meanwhile stays so. */
+function sessionEffect(review: ResolvedReview, verdict: "approve" | "reject"): string {
+  const state = review.sessionState;
+  if (state === undefined) return "is no longer in the store";
+  if (state.status === "ended") return verdict === "reject" && state.reason.startsWith(`review \`${review.id}\` rejected`) ? "ended" : `stays ended (${state.reason})`;
+  if (verdict === "approve" && state.status !== "suspended") return "resumed";
+  return `is ${state.status}`;
 }

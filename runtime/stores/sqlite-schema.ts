@@ -106,6 +106,18 @@ export const MIGRATIONS: readonly string[] = [
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Refuses a file that is not an agp store at this build's schema version, reading only its
+ * `user_version` (no lock beyond a read, nothing written).
+ */
+export function requireCurrentSchema(db: Database.Database, path: string): void {
+  const version = Number(db.pragma("user_version", { simple: true }));
+  if (version === SCHEMA_VERSION) return;
+  if (version === 0) throw new Error(`\`${path}\` is not an agp store (it has no agp schema)`);
+  if (version > SCHEMA_VERSION) throw new Error(`\`${path}\` has store schema version ${version}, newer than this agp's ${SCHEMA_VERSION}; upgrade agp`);
+  throw new Error(`\`${path}\` has store schema version ${version}, older than this agp's ${SCHEMA_VERSION}; the service migrates it when it opens the store with this agp`);
+}
+
 /** Applies the migrations a file lacks; refuses a file written by a newer agp. */
 export function migrate(db: Database.Database, path: string): void {
   const apply = db.transaction(() => {

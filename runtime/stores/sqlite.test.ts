@@ -70,12 +70,30 @@ describe("sqlite store", () => {
     const rt = createRuntime({ policy: expensesModule(), store: sqliteStore(file), clock: virtualClock() });
     const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "file_expenses" });
     await session.request({ action: "submit", resource: reportOf("r1", alice), env: officeHours, entities });
-    expect(await rt.audit.verify()).toEqual({ ok: true, entries: 4 });
+    const intact = await rt.audit.verify();
+    expect(intact).toMatchObject({ ok: true, entries: 4 });
     const attacker = new Database(file);
+    const original = attacker.prepare("SELECT data FROM audit WHERE seq = 4").pluck().get() as string;
     attacker.prepare("UPDATE audit SET data = replace(data, 'submit', 'approve') WHERE seq = 4").run();
     expect(await rt.audit.verify()).toMatchObject({ ok: false, brokenAt: 4, problem: "entry 4 was changed" });
+    // A repeated key: JSON.parse keeps the last (the hash still matches), SQL's json_extract reads the first.
+    attacker.prepare("UPDATE audit SET data = ? WHERE seq = 4").run(`{"action":"approve",${original.slice(1)}`);
+    expect(attacker.prepare("SELECT json_extract(data, '$.action') FROM audit WHERE seq = 4").pluck().get()).toBe("approve");
+    expect(await rt.audit.verify()).toMatchObject({ ok: false, brokenAt: 4, problem: "entry 4 was changed: its stored text was edited" });
+    attacker.prepare("UPDATE audit SET data = '{not json' WHERE seq = 4").run();
+    expect(await rt.audit.verify()).toMatchObject({ ok: false, brokenAt: 4, problem: "entry 4 was changed: its data is not JSON" });
     attacker.prepare("DELETE FROM audit WHERE seq = 4").run();
-    expect(await rt.audit.verify()).toMatchObject({ ok: false, problem: "the log ends at entry 3 but 4 were written" });
+    expect(await rt.audit.verify()).toMatchObject({ ok: false, problem: "the log ends at entry 3, before the head the store recorded (entry 4)" });
+    // Rewriting the head too hides the cut from the store's own check, not from an anchor kept elsewhere.
+    const third = attacker.prepare("SELECT hash FROM audit WHERE seq = 3").pluck().get() as string;
+    attacker.prepare("UPDATE audit_head SET seq = 3, hash = ?").run(third);
+    expect(await rt.audit.verify()).toMatchObject({ ok: true, entries: 3 });
+    if (!intact.ok) throw new Error("unreachable");
+    expect(await rt.audit.verify({ anchor: intact.head })).toMatchObject({
+      ok: false,
+      brokenAt: 4,
+      problem: "the log ends at entry 3, before the anchor (entry 4)",
+    });
     attacker.close();
     await rt.close();
   });

@@ -19,7 +19,7 @@
  */
 import Database from "better-sqlite3";
 import { chainEntry, GENESIS_HASH } from "../audit.js";
-import { migrate } from "./sqlite-schema.js";
+import { migrate, requireCurrentSchema } from "./sqlite-schema.js";
 import type {
   AuditDraft,
   AuditEntry,
@@ -49,6 +49,13 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Refuse to create the file (operator tools open existing stores only). */
   readonly fileMustExist?: boolean;
+  /**
+   * Create and migrate the schema as needed (the default, for services). `false` (operator
+   * tools): open only a store already at this agp's schema version, changing nothing in any
+   * other file: not an agp store, or one of another version, is refused before anything is
+   * written, and no write lock is taken to open it.
+   */
+  readonly migrate?: boolean;
 }
 
 interface GrantRow {
@@ -108,10 +115,12 @@ export class SqliteStore implements Store {
     this.db = new Database(path, { fileMustExist: options.fileMustExist ?? false, timeout: busyTimeoutMs });
     try {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      // Checked before any pragma that writes (journal_mode), so a foreign file stays as it was.
+      if (options.migrate === false) requireCurrentSchema(this.db, path);
       this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
       this.db.pragma("foreign_keys = ON");
-      migrate(this.db, path);
+      if (options.migrate !== false) migrate(this.db, path);
     } catch (error) {
       this.db.close();
       throw error;
@@ -466,14 +475,19 @@ function eventOfRow(row: EventRow): EventRecord {
 }
 
 function auditOfRow(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    type: row.type as AuditEntryType,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    prev: row.prev,
-    hash: row.hash,
-  };
+  const entry = { seq: row.seq, at: row.at, type: row.type as AuditEntryType, prev: row.prev, hash: row.hash };
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(row.data) as Record<string, unknown>;
+  } catch {
+    return { ...entry, data: {}, damage: "its data is not JSON" };
+  }
+  // The store writes JSON.stringify of the data, which reads back to the same text: any other
+  // text (a repeated key, which SQL's json_extract reads differently) was edited.
+  if (typeof data !== "object" || data === null || JSON.stringify(data) !== row.data) {
+    return { ...entry, data: typeof data === "object" && data !== null ? data : {}, damage: "its stored text was edited" };
+  }
+  return { ...entry, data };
 }
 
 /**

@@ -261,7 +261,7 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       expect(await store.auditHead()).toEqual({ seq: 2, hash: second.hash });
       expect(await store.readAudit(1, 10)).toEqual([second]);
       expect(await store.auditTail(1)).toEqual([second]);
-      expect(await verifyAudit(store)).toEqual({ ok: true, entries: 2 });
+      expect(await verifyAudit(store)).toEqual({ ok: true, entries: 2, head: { seq: 2, hash: second.hash } });
     });
 
     it("runs the expense scenario under the runtime, separation included", async () => {

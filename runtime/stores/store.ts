@@ -224,6 +224,12 @@ export interface AuditEntry extends AuditDraft {
   readonly seq: number;
   readonly prev: string;
   readonly hash: string;
+  /**
+   * Set by a store whose stored form of the entry is not what it wrote (its data no longer
+   * JSON, or text edited so that it reads differently to other tools, such as a repeated key):
+   * `verify` reports the entry as changed, whatever its hash.
+   */
+  readonly damage?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -145,13 +145,55 @@ describe("agp grants|reviews|audit on a SQLite store", () => {
   it("verifies the audit chain, and names the first broken entry when it was tampered with", async () => {
     const ok = await agp(["audit", "verify", "--store", world.file]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^audit log ok: \d+ entries, chain intact\n$/);
+    const head = await world.rt.store.auditHead();
+    expect(ok.stdout).toBe(
+      `audit log ok: ${head.seq} entries, chain intact\nhead: ${head.seq}:${head.hash} (keep it outside the store; verify --anchor it later)\n`,
+    );
+    const anchored = await agp(["audit", "verify", "--store", world.file, "--anchor", `${head.seq}:${head.hash}`]);
+    expect(anchored.stdout).toMatch(new RegExp(`^audit log ok: ${head.seq} entries, chain intact, entry ${head.seq} as anchored\n`));
+    const bad = await agp(["audit", "verify", "--store", world.file, "--anchor", "7:nothex"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--anchor is `SEQ:HASH`");
     const tamper = new Database(world.file);
     tamper.prepare("UPDATE audit SET data = replace(data, 'submit', 'approve') WHERE seq = 4").run();
     tamper.close();
     const broken = await agp(["audit", "verify", "--store", world.file]);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toBe("audit log broken at entry 4: entry 4 was changed (3 entries verified before it)\n");
+  });
+
+  it("escapes what a terminal would act on in table cells: an agent's ids cannot rewrite the table", async () => {
+    const hostile = "r9\u001b[2K\r\u001b[1AGRANT  (all revoked)\n\u202eevil";
+    const report = reportOf(hostile, alice);
+    await world.filing.request({ action: "submit", resource: report, env: officeHours, entities });
+    const table = await agp(["grants", "list", "--store", world.file]);
+    expect(table.stdout).not.toMatch(/[\u001b\r\u202e]/);
+    expect(table.stdout).toContain("r9\\u001b[2K\\u000d\\u001b[1AGRANT  (all revoked)\\u000a\\u202eevil");
+    expect(table.stdout.trim().split("\n")).toHaveLength(5);
+  });
+
+  it("refuses a count of entries to tail that is not a whole number, as a usage error", async () => {
+    for (const count of ["abc", "Infinity", "1e300", "-1", "2.5"]) {
+      const run = await agp(["audit", "tail", "--store", world.file, "-n", count]);
+      expect(run.code, count).toBe(2);
+      expect(run.stderr).toContain("-n must be a whole number of entries");
+    }
+  });
+
+  it("withdraws a revoked session's pending review, and says so when a verdict changes nothing", async () => {
+    const [review] = await world.rt.reviews.pending();
+    // A verdict that races the revocation finds the session ended: the output says it stays so.
+    await world.rt.store.updateSession(world.summarizing.id, (session) => ({ ...session, state: { status: "ended", reason: "revoked by ops" }, revoked: true }));
+    const approved = await agp(["reviews", "approve", review!.id, "--store", world.file, "--by", "dana"]);
+    expect(approved.stdout).toBe(`approved review ${review!.id} by dana: session ${world.summarizing.id} stays ended (revoked by ops)\n`);
+    // Revoking a session withdraws the reviews still pending on it.
+    const other = await world.rt.openSession({ principal: agentOf("a3", alice), intent: "summarize" });
+    await other.request({ action: "read", resource: reportOf("r8", alice, "secret"), env: officeHours, entities });
+    const [pending] = await world.rt.reviews.pending();
+    expect(pending?.session).toBe(other.id);
+    expect((await agp(["grants", "revoke", "--session", other.id, "--store", world.file])).code).toBe(0);
+    expect(await world.rt.reviews.pending()).toEqual([]);
+    expect(await world.rt.reviews.get(pending!.id)).toMatchObject({ status: "rejected", resolvedBy: "agp runtime", note: "withdrawn: the session was revoked by operator" });
   });
 
   it("tails the audit log as a table and as JSON", async () => {
@@ -183,6 +225,28 @@ describe("agp operator commands without a usable store", () => {
       expect(run.stdout).toBe("");
     }
     expect((await agp(["audit", "verify"], directory)).code).toBe(2);
+  });
+
+  it("leave a database that is not an agp store as it was, refusing it as a usage error", async () => {
+    const empty = path.join(directory, "empty.db");
+    writeFileSync(empty, "");
+    const foreign = path.join(directory, "foreign.db");
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+    other.close();
+    for (const [file, args] of [
+      [empty, ["audit", "verify"]],
+      [foreign, ["grants", "revoke", "--principal", "Assistant:a1"]],
+    ] as const) {
+      const run = await agp([...args, "--store", file], directory);
+      expect(run.code, file).toBe(2);
+      expect(run.stderr).toContain("is not an agp store (it has no agp schema)");
+    }
+    expect(readFileSync(empty, "utf8")).toBe("");
+    const reopened = new Database(foreign, { readonly: true });
+    expect(reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(["customers"]);
+    expect(reopened.pragma("journal_mode", { simple: true })).toBe("delete");
+    reopened.close();
   });
 
   it("report a file that is not a store as a usage error", async () => {
