@@ -40,6 +40,7 @@ export const diagnosticCodes = {
   AGP2021: { severity: "error", title: "unknown policy under test" },
   AGP2022: { severity: "error", title: "reserved name" },
   AGP2023: { severity: "error", title: "expected decision file is missing or not a decision" },
+  AGP2024: { severity: "error", title: "fixture used before its declaration" },
 
   // Types
   AGP3001: { severity: "error", title: "operand types do not fit the operator" },

@@ -2,7 +2,9 @@
  * Checks a `*.test.agp` file against its checked policy and builds the
  * {@link CheckedTestFile} the test harness runs.
  */
-import type { Identifier, TestFile } from "../ast.js";
+import type { Expr, Identifier, TestFile } from "../ast.js";
+import { walk } from "../visitor.js";
+import { errorType } from "../types.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { Source } from "../source.js";
 import { ConstantEvaluator } from "./constantValue.js";
@@ -39,12 +41,23 @@ export function checkTestFileWith(
   const ctx = new TestCheckContext(ast, source, policy);
   const typer = new ExpressionTyper(ctx, policy);
   const scope = ctx.scope();
+  // Fixtures are typed in order, so a value may use only the non-entity fixtures before it.
+  // (Entity fixtures are references, typed up front: any fixture may refer to any of them.)
+  const typedSoFar = new Set<string>();
   for (const decl of ast.declarations) {
     if (decl.kind !== "LetDecl") continue;
     const type = typer.infer(decl.value, scope);
     const fixture = ctx.fixtures.get(decl.name.text);
-    if (fixture?.decl === decl && !fixture.entityType)
-      ctx.fixtureTypes.set(decl.name.text, type);
+    if (fixture?.decl !== decl) continue;
+    const early = laterFixtureUses(ctx, decl.value, typedSoFar);
+    for (const use of early) {
+      const what = use.name.text === decl.name.text ? "itself" : `\`${use.name.text}\`, which is declared after it`;
+      ctx.report("AGP2024", `fixture \`${decl.name.text}\` refers to ${what}`, use.span, {
+        help: "a fixture's value may use only the fixtures declared before it (entity fixtures may be referred to from anywhere)",
+      });
+    }
+    if (!fixture.entityType) ctx.fixtureTypes.set(decl.name.text, early.length > 0 ? errorType : type);
+    typedSoFar.add(decl.name.text);
   }
   for (const step of ctx.steps()) {
     if (step.kind === "SessionStep") {
@@ -133,4 +146,16 @@ export function checkTestFileWith(
     resolve: (identifier) => resolve(ctx, identifier),
   };
   return { test, diagnostics: ctx.diagnostics };
+}
+
+/** The references in `value` to non-entity fixtures not yet typed (itself, or one declared later). */
+function laterFixtureUses(ctx: TestCheckContext, value: Expr, typedSoFar: ReadonlySet<string>): Identifier[] {
+  const uses: Identifier[] = [];
+  walk(value, (node) => {
+    if (node.kind !== "Identifier") return;
+    const resolution = ctx.resolutions.get(node);
+    if (resolution?.kind !== "fixture" || typedSoFar.has(resolution.name)) return;
+    if (ctx.fixtures.get(resolution.name)?.entityType === undefined) uses.push(node);
+  });
+  return uses;
 }

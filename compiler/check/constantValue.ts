@@ -13,6 +13,9 @@ export class ConstantEvaluator {
   /** Every entity value, fixtures first, then inline records in the order they were met. */
   readonly entities = new Map<string, EntityValue>();
 
+  /** Non-entity fixtures whose value is being computed: a reference back to one has no value (AGP2024). */
+  private readonly evaluating = new Set<string>();
+
   constructor(private readonly ctx: TestCheckContext) {}
 
   /** The entity a fixture denotes (id = fixture name), or undefined when it is not an entity. */
@@ -95,7 +98,13 @@ export class ConstantEvaluator {
           const entity = this.fixtureEntity(resolution.name);
           if (entity) return { type: entity.type, id: entity.id };
           const fixture = this.ctx.fixtures.get(resolution.name);
-          return fixture && this.value(fixture.decl.value);
+          if (!fixture || this.evaluating.has(resolution.name)) return undefined;
+          this.evaluating.add(resolution.name);
+          try {
+            return this.value(fixture.decl.value);
+          } finally {
+            this.evaluating.delete(resolution.name);
+          }
         }
         if (resolution.kind === "label") return resolution.label;
         if (resolution.kind === "intent" || resolution.kind === "action")
@@ -116,7 +125,8 @@ export class ConstantEvaluator {
     const attributes: { [field: string]: TestValue } = {};
     for (const field of record.fields) {
       const value = this.value(field.value);
-      if (value !== undefined && !(field.name.text in attributes))
+      // Own keys only: a field named `toString` is not already "there" on every object.
+      if (value !== undefined && !Object.hasOwn(attributes, field.name.text))
         attributes[field.name.text] = value;
     }
     return attributes;
