@@ -111,6 +111,17 @@ describe("tokenize", () => {
     expect(result.diagnostics[1]?.message).toBe("a duration needs a whole number, found `1.5m`");
   });
 
+  it("reports numbers too large to hold and durations longer than 1000000d (AGP1007)", () => {
+    const huge = "9".repeat(400);
+    const result = lex(`${huge} ${huge}d 1000001d 100000000000d 1000000d 24000000h ${"9".repeat(300)}`);
+    expect(result.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ["AGP1007", `number \`${"9".repeat(20)}…\` is too large`],
+      ["AGP1007", `duration \`${"9".repeat(20)}…\` is too long`],
+      ["AGP1007", "duration `1000001d` is too long"],
+      ["AGP1007", "duration `100000000000d` is too long"],
+    ]);
+  });
+
   it("takes no inherited property name for a unit: `1toString` is no duration", () => {
     const result = lex("1toString 2constructor 3__proto__ 4hasOwnProperty 5valueOf 1.5toString");
     expect(result.diagnostics.map((d) => [d.code, d.underlined])).toEqual([

@@ -312,6 +312,9 @@ export function tokenize(source: Source): LexResult {
       diagnostics.push(...stringDiagnostics(source, token));
     } else if (token.tokenType === InvalidNumber) {
       diagnostics.push(invalidNumberDiagnostic(source, token));
+    } else if (token.tokenType === NumberLiteral || token.tokenType === DurationLiteral) {
+      const problem = outOfRange(token);
+      if (problem) diagnostics.push(createDiagnostic("AGP1007", problem.message, source, tokenSpan(token), { help: problem.help }));
     }
   }
   const commentTokens = lexed.groups["comments"] ?? [];
@@ -332,6 +335,29 @@ export function tokenize(source: Source): LexResult {
     }
   }
   return { tokens: lexed.tokens, comments, diagnostics };
+}
+
+/**
+ * The longest duration a policy or test may write: 1,000,000 days (about 2,700 years). Times
+ * plus durations stay far inside what a JavaScript Date holds, so grant expiries, windows and
+ * `advance` never become invalid dates.
+ */
+export const MAX_DURATION_MS = 1_000_000 * 86_400_000;
+
+/** Why a well-formed number or duration cannot be used (too large to hold), or undefined. */
+function outOfRange(token: IToken): { message: string; help: string } | undefined {
+  if (token.tokenType === NumberLiteral) {
+    return Number.isFinite(Number(token.image))
+      ? undefined
+      : { message: `number \`${token.image.length > 24 ? `${token.image.slice(0, 20)}…` : token.image}\` is too large`, help: "numbers are 64-bit floating point: at most about 1.8e308" };
+  }
+  const match = /^(\d+)([a-z]+)$/.exec(token.image);
+  const unit = match?.[2] ?? "";
+  if (!match || !isDurationUnit(unit)) return undefined;
+  const milliseconds = Number(match[1]) * (durationUnits[unit] ?? 0);
+  return milliseconds <= MAX_DURATION_MS
+    ? undefined
+    : { message: `duration \`${token.image.length > 24 ? `${token.image.slice(0, 20)}…` : token.image}\` is too long`, help: "a duration is at most 1000000d (about 2,700 years)" };
 }
 
 function invalidNumberDiagnostic(source: Source, token: IToken): Diagnostic {

@@ -2,6 +2,13 @@ import { describe, expect, it } from "vitest";
 import { diagnoseTest } from "../testSupport.js";
 
 describe("RecordValuesRule", () => {
+  it("reports a field written twice in any record, a plain `let` record and records nested in it included", () => {
+    expect(diagnoseTest(`let office = { hour: "ten", device: { managed: true, managed: false }, hour: 10 }`)).toEqual([
+      { code: "AGP2010", text: "managed" },
+      { code: "AGP2010", text: "hour" },
+    ]);
+  });
+
   it("reports a field value of the wrong type", () => {
     expect(
       diagnoseTest(

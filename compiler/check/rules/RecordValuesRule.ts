@@ -52,6 +52,15 @@ class RecordValueCheck {
     }
   }
 
+  /** Reports each field written a second time in `record` (AGP2010). */
+  private duplicateFields(record: RecordLiteral): void {
+    const written = new Set<string>();
+    for (const field of record.fields) {
+      if (written.has(field.name.text)) this.ctx.report("AGP2010", `field \`${field.name.text}\` is written twice`, field.name.span);
+      written.add(field.name.text);
+    }
+  }
+
   private recordFits(record: RecordLiteral, wanted: Type | undefined): void {
     let fields: ReadonlyMap<string, Type> | undefined;
     // The entity type's name, or "" for an untyped record.
@@ -70,7 +79,12 @@ class RecordValueCheck {
       fields = entity.fields;
       typeName = entity.name;
     } else {
-      if (wanted === undefined) return;
+      if (wanted === undefined) {
+        // A plain record checked where it is used (an `env`), but its own shape is checked here.
+        this.duplicateFields(record);
+        for (const field of record.fields) this.fits(field.value, undefined);
+        return;
+      }
       if (wanted.kind !== "record") {
         if (wanted.kind !== "error") {
           const help =
@@ -89,17 +103,11 @@ class RecordValueCheck {
       fields = wanted.fields;
       typeName = "";
     }
+    this.duplicateFields(record);
     const written = new Set<string>();
     for (const field of record.fields) {
       const name = field.name.text;
-      if (written.has(name)) {
-        this.ctx.report(
-          "AGP2010",
-          `field \`${name}\` is written twice`,
-          field.name.span,
-        );
-        continue;
-      }
+      if (written.has(name)) continue;
       written.add(name);
       const type = fields.get(name);
       if (!type) {
