@@ -131,7 +131,10 @@ export function placeComment(
   const inline = placement === "remaining" || !endsLine || (placement === "endOfLine" && !comment.text.startsWith("//"));
   if (inline && (preceding || following)) {
     const gap = following ? text.slice(comment.span.end, following.span.start).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*/g, "") : "";
-    const leads = following !== undefined && (!preceding || /^[\s(]*$/.test(gap));
+    // A comment ending a line after code stays with that code: it must not move onto the
+    // declaration, step or field that starts the next line.
+    const endsItem = preceding !== undefined && following !== undefined && /[\r\n]/.test(gap) && startsItem(following);
+    const leads = following !== undefined && (!preceding || /^[\s(]*$/.test(gap)) && !endsItem;
     if (leads) return placement === "ownLine" ? false : attach(following, comment, "leading");
     if (preceding && !hasEndOfLineComment(preceding, text)) return placement === "ownLine" ? false : attach(preceding, comment, "trailing");
     const target = lineStartAncestor(root, comment.span);
@@ -152,6 +155,11 @@ export function placeComment(
   }
   const target = staysLeading ? following : lineStartAncestor(root, comment.span);
   return target ? attach(target, comment, "leading") : false;
+}
+
+/** Whether `node` is a whole item of a list the layout may break into lines: a declaration, a step or a field. */
+function startsItem(node: PrintableNode): boolean {
+  return /(Decl|Step)$/.test(node.kind) || node.kind === "RecordLiteralField";
 }
 
 function isBeforeLast(list: readonly PrintableNode[], node: PrintableNode): boolean {
@@ -258,7 +266,18 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
   const ownsLine = (comment: AgpComment) =>
     comment.text.startsWith("//") || (prettier.util.hasNewline(text, comment.span.end) && startsItsLine(text, comment.span.start));
   const oneCommentPerLine = comments.some((c) => c.leading && ownsLine(c));
+  // The last trailing comment printed on a line of its own, and where it ended: a comment
+  // after it on the same source line joins that line rather than starting another.
+  let ownLine: Doc[] | undefined;
+  let ownLineEnd = 0;
   for (const comment of comments) {
+    if (comment.trailing && ownLine !== undefined && !prettier.util.hasNewline(text, ownLineEnd)) {
+      comment.printed = true;
+      ownLine.push(" ", printCommentText(comment));
+      ownLineEnd = comment.span.end;
+      continue;
+    }
+    ownLine = undefined;
     if (comment.leading) {
       comment.printed = true;
       leading.push(printCommentText(comment), oneCommentPerLine ? hardline : " ");
@@ -267,7 +286,9 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
       comment.printed = true;
       if (prettier.util.hasNewline(text, comment.span.start, { backwards: true })) {
         const blankBefore = isPreviousLineEmpty(text, comment.span.start);
-        trailing.push(lineSuffix([hardline, blankBefore ? hardline : "", printCommentText(comment)]), breakParent);
+        ownLine = [hardline, blankBefore ? hardline : "", printCommentText(comment)];
+        ownLineEnd = comment.span.end;
+        trailing.push(lineSuffix(ownLine), breakParent);
       } else if (comment.text.startsWith("//")) {
         // INVARIANT: a `//` comment waits for the end of the printed line (after a `,`); one
         // already waiting is printed first, with a line break, so two never merge into one.

@@ -228,6 +228,22 @@ describe("comments", () => {
     expect(await format(text, "p.test.agp")).toBe(text);
   });
 
+  it("keeps a block comment that ends a line on that line, never on the next declaration, step or field", async () => {
+    const policy = `${types}allow a: read grant 5m /* TODO: shorten */\n\ndeny b: read when not principal.onBehalfOf.approver reason "no"\n`;
+    expect(await format(policy)).toBe(policy);
+    const fields = "policy p\nentity User { manager: string, /* a */\n  department: string }\n";
+    expect(await format(fields)).toBe("policy p\nentity User { manager: string /* a */, department: string }\n");
+    const test = 'test p\nlet a = 1 /* about a */\nlet b = 2\ncase "c" {\n  advance 1m /* first */\n  advance 2m\n}\n';
+    expect(await format(test, "p.test.agp")).toBe(test);
+  });
+
+  it("keeps a `//` comment on the line of the block comment before it", async () => {
+    const test = 'test p\ncase "c" {\n  advance 1m\n  /* redeem */ // disabled for now\n}\n';
+    expect(await format(test, "p.test.agp")).toBe(test);
+    const fields = "policy p\nentity User {\n  manager: string,\n  /* c */ // d\n}\n";
+    expect(await format(fields)).toBe(fields);
+  });
+
   it("keeps comments between steps, with their blank lines", async () => {
     const text = 'test p\ncase "c" {\n  advance 1m\n\n  // then\n  advance 2m // why\n}\n';
     expect(await format(text, "p.test.agp")).toBe(text);
