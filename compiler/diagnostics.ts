@@ -105,14 +105,15 @@ export function codeFrame(source: Source, span: Span, color = false): string {
   return codeFrameColumns(
     // @babel/code-frame also breaks lines at U+2028 and U+2029, which agp does not count as
     // line breaks (Source.position); as spaces, the frame's lines are the diagnostic's.
-    source.text.replace(/[\u2028\u2029]/g, " "),
+    // Without a leading byte-order mark, which Source.position does not count as a column.
+    source.text.replace(/^\uFEFF/, "").replace(/[\u2028\u2029]/g, " "),
     { start, end: end.line === start.line ? end : { line: start.line, column: lineEnd(source, start.line) } },
     { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 },
   );
 }
 
 function lineEnd(source: Source, line: number): number {
-  const text = source.text.split(/\r\n|\r|\n/)[line - 1] ?? "";
+  const text = source.text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/)[line - 1] ?? "";
   return text.length + 1;
 }
 

@@ -15,7 +15,7 @@ import { typecheckModule } from "./codegen/typecheck.js";
 import { transpileModule } from "./codegen/transpile.js";
 import { createDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { loadPolicyModule } from "./load.js";
-import { parsePolicy, parseTestFile } from "./parse.js";
+import { parsePolicy, parseTestFile, withoutCascades } from "./parse.js";
 import { Source } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
@@ -53,7 +53,7 @@ export function check(text: string, options: SourceOptions): CheckResult {
   const checked = checkPolicy(parsed.ast, source);
   return {
     policy: checked.policy,
-    diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]),
+    diagnostics: sortDiagnostics([...parsed.diagnostics, ...withoutCascades(checked.diagnostics, parsed)]),
   };
 }
 
@@ -88,7 +88,7 @@ export function checkTest(
   return {
     test: checked.test,
     policy,
-    diagnostics: sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]),
+    diagnostics: sortDiagnostics([...parsed.diagnostics, ...withoutCascades(checked.diagnostics, parsed)]),
   };
 }
 

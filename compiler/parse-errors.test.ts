@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { generatePolicy } from "../bench/generate.js";
 import { parsePolicy, parseTestFile } from "./parse.js";
+import { check } from "./index.js";
 import { Source } from "./source.js";
 import { formatDiagnostic } from "./diagnostics.js";
 
@@ -78,6 +79,25 @@ describe("lexical errors inside declarations", () => {
     ["allow a: read grant 15x", "AGP1007", "15x"],
   ])("%s reports exactly %s", (text, code, underlined) => {
     expect(diagnose(`${header}${text}`).map((d) => [d.code, d.underlined])).toEqual([[code, underlined]]);
+  });
+});
+
+describe("after a declaration that could not be read", () => {
+  it("the checker does not add unknown-name errors about what it declared, nor a missing agent type", () => {
+    const text = `${header}agent Assistant { name: string, rôle: string }
+resource Doc { owner: string title: string }
+action read on Doc
+intent work "w" { actions read }
+allow a: read on Doc when resource.owner == "x"
+allow b: read on Memo
+`;
+    const reported = check(text, { path: "cascade.agp" }).diagnostics.map((d) => [d.code, d.source.slice(d.span)]);
+    // `Memo` is declared nowhere, readable or not: still reported.
+    expect(reported).toEqual([
+      ["AGP1001", "ô"],
+      ["AGP1005", "title"],
+      ["AGP2001", "Memo"],
+    ]);
   });
 });
 
@@ -226,5 +246,14 @@ describe("code frames", () => {
     const text = "policy p\n// a note \u2028 with a separator \u2029 or two\nallow a: read when resource.amount # 3\n";
     const [diagnostic] = parsePolicy(new Source(text, "p.agp")).diagnostics;
     expect(formatDiagnostic(diagnostic!)).toMatch(/> 3 \| allow a: read when resource\.amount # 3/);
+  });
+
+  it("do not count a byte-order mark as a column of line 1", () => {
+    const [diagnostic] = parsePolicy(new Source("\uFEFFpolicy 1", "p.agp")).diagnostics;
+    expect(formatDiagnostic(diagnostic!).split("\n").slice(0, 3)).toEqual([
+      "p.agp:1:8: error AGP1006: expected a name after `policy`, found `1`",
+      "> 1 | policy 1",
+      "    |        ^",
+    ]);
   });
 });

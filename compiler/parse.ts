@@ -22,6 +22,13 @@ import type { Source, Span } from "./source.js";
 export interface ParseResult<T> {
   readonly ast: T | undefined;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The names written in declarations that could not be read (each with a syntax
+   * diagnostic): the checker's "unknown name" errors about them would only repeat it.
+   */
+  readonly unreadNames: ReadonlySet<string>;
+  /** The keywords (`agent`, `let`, ...) of the declarations that could not be read. */
+  readonly unreadKinds: ReadonlySet<string>;
   /** Every comment with its delimiters (`// ...`, `/* ... *\/`), in source order, for formatters. */
   readonly comments: readonly { text: string; span: Span }[];
 }
@@ -112,16 +119,23 @@ function parseFile<Declaration, File>(source: Source, grammar: FileGrammar<Decla
   const nameToken = tokens[1];
   if (headerToken?.tokenType !== grammar.header || nameToken?.tokenType !== Identifier) {
     diagnostics.push(missingHeader(source, grammar, headerToken, nameToken));
-    return { ast: undefined, diagnostics, comments };
+    return { ast: undefined, diagnostics, comments, unreadNames: new Set(), unreadKinds: new Set() };
   }
   const lexicalErrorOffsets = lexed.diagnostics.map((d) => d.span.start).sort((a, b) => a - b);
   const declarations: Declaration[] = [];
+  const unreadNames = new Set<string>();
+  const unreadKinds = new Set<string>();
   let start = 2;
   while (start < tokens.length) {
     let end = start + 1;
     while (end < tokens.length && !grammar.isDeclarationStart(tokens, end)) end++;
     const declaration = parseDeclaration(source, grammar, tokens, start, end, lexicalErrorOffsets, diagnostics);
-    if (declaration !== undefined) declarations.push(declaration);
+    if (declaration !== undefined) {
+      declarations.push(declaration);
+    } else {
+      unreadKinds.add(tokens[start]?.image ?? "");
+      for (let index = start; index < end; index++) if (tokens[index]?.tokenType === Identifier) unreadNames.add(tokens[index]?.image ?? "");
+    }
     start = end;
   }
   const lastToken = tokens[tokens.length - 1] ?? nameToken;
@@ -129,7 +143,7 @@ function parseFile<Declaration, File>(source: Source, grammar: FileGrammar<Decla
     start: headerToken.startOffset,
     end: tokenSpan(lastToken).end,
   });
-  return { ast, diagnostics, comments };
+  return { ast, diagnostics, comments, unreadNames, unreadKinds };
 }
 
 function missingHeader(
@@ -260,4 +274,20 @@ function syntaxError(
   if (hasOffsetIn(lexicalErrorOffsets, gapStart, gapEnd)) return undefined;
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
   return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span);
+}
+
+/** Checker codes that report a name as unknown, or a kind of declaration as missing. */
+const cascadeCodes: ReadonlySet<string> = new Set(["AGP2001", "AGP2004", "AGP2005", "AGP2009", "AGP2013", "AGP2015", "AGP2020"]);
+
+/**
+ * Drops the checker's diagnostics that only follow from declarations the parser could not
+ * read: an unknown name written in one of them, or "no agent type" when an `agent`
+ * declaration was unreadable. The syntax error is reported; these would mislead.
+ */
+export function withoutCascades(diagnostics: readonly Diagnostic[], parsed: Pick<ParseResult<unknown>, "unreadNames" | "unreadKinds">): Diagnostic[] {
+  if (parsed.unreadKinds.size === 0) return [...diagnostics];
+  return diagnostics.filter((diagnostic) => {
+    if (diagnostic.code === "AGP4005") return !parsed.unreadKinds.has("agent");
+    return !(cascadeCodes.has(diagnostic.code) && parsed.unreadNames.has(diagnostic.source.slice(diagnostic.span)));
+  });
 }

@@ -23,7 +23,9 @@ export class Source {
       if ((starts[mid] ?? 0) <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: clamped - (starts[low] ?? 0) + 1 };
+    // A byte-order mark is not a column: editors show line 1 starting after it.
+    const bom = low === 0 && clamped > 0 && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return { line: low + 1, column: clamped - (starts[low] ?? 0) + 1 - bom };
   }
 
   /** The source text covered by a span. */
