@@ -16,6 +16,7 @@ export type RuntimeErrorCode =
   | "invalid_policy"
   | "invalid_option"
   | "invalid_target"
+  | "invalid_resolution"
   | "store_unavailable";
 
 /** An error thrown by the runtime's management calls, with a stable {@link RuntimeErrorCode}. */

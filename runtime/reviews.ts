@@ -72,6 +72,7 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
       return store.getReview(id);
     },
     async resolve(id, verdict, resolution) {
+      checkResolution(verdict, resolution);
       await context.ready;
       const now = clock.now();
       // Resolved in one atomic step from pending: of two operators resolving one review at
@@ -111,4 +112,16 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
       return { ...review, sessionState: session?.state };
     },
   };
+}
+
+/** Refuses a verdict or resolution the types forbid (callers' code is not always typed): the review stays pending. */
+function checkResolution(verdict: unknown, resolution: unknown): void {
+  if (verdict !== "approve" && verdict !== "reject") {
+    throw new AgpRuntimeError("invalid_resolution", `a review is resolved with "approve" or "reject", not ${JSON.stringify(verdict) ?? String(verdict)}`);
+  }
+  const by = (resolution as { by?: unknown } | null | undefined)?.by;
+  const note = (resolution as { note?: unknown } | null | undefined)?.note;
+  if (typeof by !== "string" || by.trim() === "" || (note !== undefined && typeof note !== "string")) {
+    throw new AgpRuntimeError("invalid_resolution", "a resolution names who resolves it: `{ by: \"name\", note?: \"why\" }`");
+  }
 }

@@ -142,6 +142,20 @@ describe("revoke", () => {
   });
 });
 
+describe("reviews", () => {
+  it("refuses a resolution without who resolves it, or another verdict (invalid_resolution), leaving the review pending", async () => {
+    const rt = createRuntime({ policy: expensesModule(), store: memoryStore(), clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "summarize" });
+    await session.request({ action: "read", resource: reportOf("r9", alice, "secret"), env: officeHours, entities });
+    const [review] = await rt.reviews.pending();
+    const resolve = rt.reviews.resolve as (id: string, verdict: unknown, resolution?: unknown) => Promise<unknown>;
+    for (const [verdict, resolution] of [["approve", undefined], ["approve", { by: "" }], ["approve", { by: 7 }], ["maybe", { by: "dana" }]] as const) {
+      await expect(resolve(review!.id, verdict, resolution)).rejects.toMatchObject({ code: "invalid_resolution" });
+    }
+    expect((await rt.reviews.pending()).map((pending) => pending.id)).toEqual([review!.id]);
+  });
+});
+
 describe("history facts", () => {
   it("counts a session's requests in a sliding minute (burst)", async () => {
     const { rt, clock } = setup();
