@@ -21,7 +21,7 @@ const AIM_MS = 1_200;
 const REPETITIONS = 5;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const cli = path.join(root, "dist/cli/main.js");
+const cli = path.join(root, "dist/cli/agp.js");
 
 /** The `let` header and the `case` blocks of a test file. */
 function splitTestFile(text: string): { header: string; cases: string[] } {
@@ -77,7 +77,7 @@ function median(values: readonly number[]): number {
 /** Makes the child print its CPU time (user + system, all threads) as it exits. */
 const CPU_PROBE = `data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\nagp-cpu-ms "+(u.user+u.system)/1000+"\\n")})`;
 
-/** Wall and CPU time of `node dist/cli/main.js ...args`, checking its exit code and summary. */
+/** Wall and CPU time of `node dist/cli/agp.js ...args` (the bundled bin), checking its exit code and summary. */
 function timeCommand(args: readonly string[], expect: RegExp): { wallMs: number; cpuMs: number } {
   const started = performance.now();
   const run = spawnSync(process.execPath, ["--import", CPU_PROBE, cli, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });

@@ -3,7 +3,8 @@
  * The `agp` command line. Thin by design: yargs parses the arguments, each command calls
  * the public APIs and returns an exit code (0 clean, 1 diagnostics or failures, 2 usage).
  */
-import { realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yargs, { type Argv } from "yargs";
 import type { ReporterName } from "../harness/reporters/index.js";
@@ -114,9 +115,20 @@ function buildParser() {
     }, true)
     .strict()
     .help()
-    .version(false)
+    .version(packageVersion())
     .exitProcess(false)
     .wrap(Math.min(100, process.stdout.columns ?? 100));
+}
+
+/** This package's version, from the nearest package.json above this file (sources, dist or the bundled bin). */
+function packageVersion(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = path.join(directory, "package.json");
+    if (existsSync(file)) return String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown");
+    if (path.dirname(directory) === directory) return "unknown";
+    directory = path.dirname(directory);
+  }
 }
 
 /** The `--store FILE` option of the operator commands. */

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const agp = "dist/cli/main.js";
+const agp = "dist/cli/agp.js";
 if (!existsSync(agp)) {
   console.error("agp is not built: run `npm ci` (or `npm run build`) first");
   process.exit(2);

@@ -13,13 +13,24 @@ import { createDiagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Span } from "../source.js";
 import { typescript as loadTypescript } from "./typescript.js";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-// From sources (vitest): compiler/codegen → stdlib/index.ts; from dist: dist/compiler/codegen → dist/stdlib/index.d.ts.
-const stdlibEntry = [path.resolve(here, "../../stdlib/index.ts"), path.resolve(here, "../../stdlib/index.d.ts")].find((file) =>
-  existsSync(file),
-);
-// INVARIANT: the virtual module sits inside the package so `zod` resolves from its node_modules.
-const generatedFile = path.resolve(here, "../../__agp_generated__.ts");
+/**
+ * Where this package's stdlib types are, and where the generated module is placed: found from
+ * the package root, not from this file, which may be `compiler/codegen/` (sources, vitest),
+ * `dist/compiler/codegen/` or the bundled CLI in `dist/cli/`.
+ */
+function packageFiles(): { readonly stdlibEntry: string; readonly generatedFile: string } {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  let root = here;
+  while (!existsSync(path.join(root, "package.json")) && path.dirname(root) !== root) root = path.dirname(root);
+  const fromDist = path.relative(root, here).split(path.sep)[0] === "dist";
+  return {
+    stdlibEntry: fromDist ? path.join(root, "dist/stdlib/index.d.ts") : path.join(root, "stdlib/index.ts"),
+    // INVARIANT: the virtual module sits inside the package so `zod` resolves from its node_modules.
+    generatedFile: path.join(root, fromDist ? "dist" : "", "__agp_generated__.ts"),
+  };
+}
+
+const { stdlibEntry, generatedFile } = packageFiles();
 
 /** The compiler, its options and what every check in this process shares, made on first use. */
 interface Checker {
@@ -76,7 +87,7 @@ function createHost({ ts, compilerOptions, baseHost, resolutionCache, sourceFile
     },
     resolveModuleNameLiterals(literals, containingFile) {
       return literals.map((literal) => {
-        if (literal.text === "agp/stdlib" && stdlibEntry) {
+        if (literal.text === "agp/stdlib") {
           return {
             resolvedModule: {
               resolvedFileName: stdlibEntry,
