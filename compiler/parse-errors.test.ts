@@ -36,6 +36,13 @@ describe("syntax errors (AGP1005)", () => {
     ]);
   });
 
+  it("hints at the usual mistake: `=` for `==`, clauses out of order, an unquoted refusal", () => {
+    const helpOf = (text: string, parse = parsePolicy) => parse(new Source(text, "errors.agp")).diagnostics.map((d) => d.help);
+    expect(helpOf(`${header}allow a: read when principal.x = "a"`)).toEqual(["to compare, write `==`"]);
+    expect(helpOf(`${header}allow a: read grant 5m when true`)[0]).toMatch(/^a rule's clauses come in this order/);
+    expect(helpOf('test p\ncase "c" {\n  redeem refused expired\n}\n', parseTestFile)).toEqual(['the refusal is quoted: `redeem refused "expired"`']);
+  });
+
   it("names the next declaration (or the end of the file) when a declaration stops early", () => {
     expect(diagnose(`${header}allow a: read when\nallow b: read`)).toEqual([
       { code: "AGP1005", underlined: "allow", message: "expected an expression after `when`, found `allow`" },

@@ -273,7 +273,22 @@ function syntaxError(
   const gapEnd = found ? found.startOffset + 1 : source.text.length + 1;
   if (hasOffsetIn(lexicalErrorOffsets, gapStart, gapEnd)) return undefined;
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
-  return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span);
+  return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span, {
+    help: syntaxHelp(tokens[start], previous, found),
+  });
+}
+
+const ruleClauses: ReadonlySet<string> = new Set(["on", "when", "grant", "reason"]);
+
+/** A hint for the common mistakes behind a syntax error: `=` for `==`, clauses out of order, an unquoted refusal. */
+function syntaxHelp(first: IToken | undefined, previous: IToken | undefined, found: IToken | undefined): string | undefined {
+  if (found?.image === "=") return "to compare, write `==`";
+  if (previous?.image === "refused" && found?.tokenType === Identifier) return `the refusal is quoted: \`redeem refused "${found.image}"\``;
+  const inRule = first?.image === "allow" || first?.image === "deny";
+  if (inRule && found && ruleClauses.has(found.image)) {
+    return "a rule's clauses come in this order: `allow NAME: ACTIONS [on TYPE] [when CONDITION] [grant DURATION] [reason STRING]`";
+  }
+  return undefined;
 }
 
 /** Checker codes that report a name as unknown, or a kind of declaration as missing. */
