@@ -3,7 +3,7 @@ import { generatePolicy } from "../bench/generate.js";
 import { parsePolicy, parseTestFile } from "./parse.js";
 import { check } from "./index.js";
 import { Source } from "./source.js";
-import { formatDiagnostic } from "./diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "./diagnostics.js";
 
 const header = "policy p\n";
 
@@ -37,7 +37,8 @@ describe("syntax errors (AGP1005)", () => {
   });
 
   it("hints at the usual mistake: `=` for `==`, clauses out of order, an unquoted refusal", () => {
-    const helpOf = (text: string, parse = parsePolicy) => parse(new Source(text, "errors.agp")).diagnostics.map((d) => d.help);
+    const helpOf = (text: string, parse: (source: Source) => { readonly diagnostics: readonly Diagnostic[] } = parsePolicy) =>
+      parse(new Source(text, "errors.agp")).diagnostics.map((d) => d.help);
     expect(helpOf(`${header}allow a: read when principal.x = "a"`)).toEqual(["to compare, write `==`"]);
     expect(helpOf(`${header}allow a: read grant 5m when true`)[0]).toMatch(/^a rule's clauses come in this order/);
     expect(helpOf('test p\ncase "c" {\n  redeem refused expired\n}\n', parseTestFile)).toEqual(['the refusal is quoted: `redeem refused "expired"`']);
