@@ -5,8 +5,15 @@
  */
 import type { CheckContext } from "../context.js";
 
-/** Reports each action of an allow rule that no intent's `actions` contains. */
+/** Reports a `*` rule that covers no declared action, and each action of an allow rule that no intent's `actions` contains. */
 export function ReachabilityRule(ctx: CheckContext): void {
+  for (const rule of ctx.rules) {
+    if (rule.actions.kind !== "AllActions" || ctx.coverage(rule).pairs.length > 0) continue;
+    const where = rule.resourceType ? ` on \`${rule.resourceType.text}\`` : "";
+    ctx.report("AGP4001", `rule \`${rule.name.text}\` can never apply: \`*\` covers no action, since none is declared${where}`, rule.actions.span, {
+      help: "declare the actions, e.g. `action read, update on Doc`",
+    });
+  }
   if (ctx.intents.size === 0) return;
   const allowedByIntent = new Set(
     [...ctx.intents.values()].flatMap((intent) => intent.actions),
