@@ -173,6 +173,12 @@ function toInvocation(argv: Record<string, unknown>): Invocation {
   }
 }
 
+/** `--by`: who acts, as the audit log records it; a blank name records nobody. */
+function actor(value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "") throw new UsageError("--by names who acts, for the audit log; it cannot be blank");
+  return value;
+}
+
 /** `-n` of `agp audit tail`: a whole number of entries, 0 or more. */
 function entryCount(value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
@@ -189,13 +195,13 @@ function operatorInvocation(command: string, argv: Record<string, unknown>): Inv
     case "grants list":
       return async (io) => (await import("./commands/grants.js")).runGrantsList(io, { store, session: text("session"), principal: text("principal"), live: Boolean(argv.live), format });
     case "grants revoke":
-      return async (io) => (await import("./commands/grants.js")).runGrantsRevoke(io, { store, grant: text("grant"), session: text("session"), principal: text("principal"), by: String(argv.by) });
+      return async (io) => (await import("./commands/grants.js")).runGrantsRevoke(io, { store, grant: text("grant"), session: text("session"), principal: text("principal"), by: actor(argv.by) });
     case "reviews list":
       return async (io) => (await import("./commands/reviews.js")).runReviewsList(io, { store, format });
     case "reviews approve":
     case "reviews reject":
       return async (io) =>
-        (await import("./commands/reviews.js")).runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: String(argv.by), note: text("note") });
+        (await import("./commands/reviews.js")).runReviewsResolve(io, { store, id: String(argv.id), verdict: command === "reviews approve" ? "approve" : "reject", by: actor(argv.by), note: text("note") });
     case "audit verify":
       return async (io) => (await import("./commands/audit.js")).runAuditVerify(io, { store, anchor: text("anchor") });
     case "audit tail":

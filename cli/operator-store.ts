@@ -41,6 +41,8 @@ export async function withOperatorView(io: CliIO, file: string, task: (view: Ope
     return await task(openOperatorView(store));
   } catch (error) {
     if (!(error instanceof AgpRuntimeError)) throw error;
+    // What the command line asked for is malformed: a usage error, not a refusal of the store's state.
+    if (error.code === "invalid_target" || error.code === "invalid_resolution") throw new UsageError(error.message);
     io.err(`agp: ${error.message}\n`);
     return ExitCode.failure;
   } finally {

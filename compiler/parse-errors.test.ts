@@ -40,6 +40,7 @@ describe("syntax errors (AGP1005)", () => {
     const helpOf = (text: string, parse: (source: Source) => { readonly diagnostics: readonly Diagnostic[] } = parsePolicy) =>
       parse(new Source(text, "errors.agp")).diagnostics.map((d) => d.help);
     expect(helpOf(`${header}allow a: read when principal.x = "a"`)).toEqual(["to compare, write `==`"]);
+    expect(helpOf(`${header}entity User { a: string = "x" }`)).toEqual([undefined]);
     expect(helpOf(`${header}allow a: read grant 5m when true`)[0]).toMatch(/^a rule's clauses come in this order/);
     expect(helpOf('test p\ncase "c" {\n  redeem refused expired\n}\n', parseTestFile)).toEqual(['the refusal is quoted: `redeem refused "expired"`']);
   });

@@ -273,16 +273,17 @@ function syntaxError(
   const gapEnd = found ? found.startOffset + 1 : source.text.length + 1;
   if (hasOffsetIn(lexicalErrorOffsets, gapStart, gapEnd)) return undefined;
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
+  const inCondition = tokens.slice(start, foundIndex).some((token) => token.image === "when" || token.image === "where");
   return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span, {
-    help: syntaxHelp(tokens[start], previous, found),
+    help: syntaxHelp(tokens[start], previous, found, inCondition),
   });
 }
 
 const ruleClauses: ReadonlySet<string> = new Set(["on", "when", "grant", "reason"]);
 
 /** A hint for the common mistakes behind a syntax error: `=` for `==`, clauses out of order, an unquoted refusal. */
-function syntaxHelp(first: IToken | undefined, previous: IToken | undefined, found: IToken | undefined): string | undefined {
-  if (found?.image === "=") return "to compare, write `==`";
+function syntaxHelp(first: IToken | undefined, previous: IToken | undefined, found: IToken | undefined, inCondition: boolean): string | undefined {
+  if (found?.image === "=" && inCondition) return "to compare, write `==`";
   if (previous?.image === "refused" && found?.tokenType === Identifier) return `the refusal is quoted: \`redeem refused "${found.image}"\``;
   const inRule = first?.image === "allow" || first?.image === "deny";
   if (inRule && found && ruleClauses.has(found.image)) {

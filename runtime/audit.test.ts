@@ -135,4 +135,11 @@ describe("the audit log", () => {
     log.pop();
     expect(await rt.audit.verify({ anchor })).toMatchObject({ ok: false, brokenAt: 7 });
   });
+
+  it("refuses a malformed anchor (invalid_anchor) rather than ignoring it", async () => {
+    const { rt } = await busyRuntime();
+    for (const anchor of [{ seq: 0, hash: "0".repeat(64) }, { seq: 5.5, hash: "0".repeat(64) }, { seq: "5", hash: "0".repeat(64) }, { seq: 5, hash: "xyz" }]) {
+      await expect(rt.audit.verify({ anchor: anchor as { seq: number; hash: string } }), JSON.stringify(anchor)).rejects.toMatchObject({ code: "invalid_anchor" });
+    }
+  });
 });

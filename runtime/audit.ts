@@ -5,6 +5,7 @@
  * store's separately kept head detects a cut tail.
  */
 import { hash } from "node:crypto";
+import { AgpRuntimeError } from "./errors.js";
 import type { AuditDraft, AuditEntry, Store } from "./stores/store.js";
 
 /** The `prev` of the first entry. */
@@ -147,6 +148,10 @@ const PAGE = 1000;
  * for a cut), and that it holds the anchor if one is given.
  */
 export async function verifyAudit(store: Store, options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+  const { anchor } = options;
+  if (anchor !== undefined && !isAnchor(anchor)) {
+    throw new AgpRuntimeError("invalid_anchor", "an anchor is `{ seq, hash }` as a verification's `head` gives it: seq a whole number from 1, hash 64 hex digits");
+  }
   const recorded = await store.auditHead();
   const expected = [
     { seq: recorded.seq, hash: recorded.hash, what: "the head the store recorded" },
@@ -175,7 +180,15 @@ export async function verifyAudit(store: Store, options: AuditVerifyOptions = {}
       return { ok: false, entries: checked, brokenAt: previous.seq + 1, problem: `the log ends at entry ${previous.seq}, before ${point.what} (entry ${point.seq})` };
     }
   }
+  // Entries but no head: recorded before the first append (then there is one now), or removed.
+  if (recorded.seq === 0 && checked > 0 && (await store.auditHead()).seq === 0) {
+    return { ok: false, entries: checked, brokenAt: 1, problem: `the store records no head, yet the log holds ${checked} entries` };
+  }
   return { ok: true, entries: checked, head: previous };
+}
+
+function isAnchor(anchor: AuditAnchor): boolean {
+  return Number.isSafeInteger(anchor?.seq) && anchor.seq >= 1 && typeof anchor.hash === "string" && /^[0-9a-f]{64}$/.test(anchor.hash);
 }
 
 /** The runtime's view of the audit log (`rt.audit`). */

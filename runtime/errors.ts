@@ -17,6 +17,7 @@ export type RuntimeErrorCode =
   | "invalid_option"
   | "invalid_target"
   | "invalid_resolution"
+  | "invalid_anchor"
   | "store_unavailable";
 
 /** An error thrown by the runtime's management calls, with a stable {@link RuntimeErrorCode}. */

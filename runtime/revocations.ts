@@ -73,20 +73,20 @@ function checkTarget(target: RevokeTarget): void {
   const value: unknown = (target as Record<string, unknown>)[keys[0] ?? ""];
   if ("principal" in target) {
     if (typeof value === "string" ? !isPrincipalKey(value) : !isRef(value)) {
-      throw invalid("a principal is `Type:id` or `{ type, id }` with non-empty strings");
+      throw invalid("a principal is `Type:id` or `{ type, id }`: strings, the type not empty");
     }
     return;
   }
   if (typeof value !== "string" || value === "") throw invalid(`the ${keys[0]} id must be a non-empty string`);
 }
 
+// An id may be empty (requests accept any string id, so such an agent can hold grants); a type may not.
 function isPrincipalKey(text: string): boolean {
-  const split = text.indexOf(":");
-  return split > 0 && split < text.length - 1;
+  return text.indexOf(":") > 0;
 }
 
 function isRef(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const { type, id } = value as Record<string, unknown>;
-  return typeof type === "string" && type !== "" && typeof id === "string" && id !== "";
+  return typeof type === "string" && type !== "" && typeof id === "string";
 }

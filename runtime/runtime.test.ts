@@ -126,6 +126,7 @@ describe("revoke", () => {
       {},
       { principal: { type: "Assistant", ID: "a1" } },
       { principal: "a1" },
+      { principal: ":a1" },
       { principal: {} },
       { grant: "" },
       { session: 42 },
@@ -140,9 +141,30 @@ describe("revoke", () => {
     expect(await store.isPrincipalRevoked("Assistant:undefined")).toBe(false);
     expect(await rt.redeem(grant!.token, { action: "submit", resource: report })).toMatchObject({ ok: true });
   });
+
+  it("revokes a principal whose id is empty, which requests accept", async () => {
+    const rt = createRuntime({ policy: expensesModule(), store: memoryStore(), clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("", alice), intent: "file_expenses" });
+    const report = reportOf("r1", alice);
+    const { grant } = await session.request({ action: "submit", resource: report, env: officeHours, entities });
+    await rt.revoke({ principal: { type: "Assistant", id: "" } });
+    expect(await rt.redeem(grant!.token, { action: "submit", resource: report })).toMatchObject({ ok: false, reason: "principal_revoked" });
+  });
 });
 
 describe("reviews", () => {
+  it("stay pending when the agent ends its own suspended session: only a human or a revocation settles them", async () => {
+    const rt = createRuntime({ policy: expensesModule(), store: memoryStore(), clock: virtualClock() });
+    const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "summarize" });
+    await session.request({ action: "read", resource: reportOf("r9", alice, "secret"), env: officeHours, entities });
+    const [review] = await rt.reviews.pending();
+    await session.end();
+    expect((await rt.reviews.pending()).map((pending) => pending.id)).toEqual([review!.id]);
+    await rt.revoke({ session: session.id }, { by: "ops" });
+    expect(await rt.reviews.pending()).toEqual([]);
+    expect(await rt.reviews.get(review!.id)).toMatchObject({ status: "rejected", resolvedBy: "agp runtime" });
+  });
+
   it("refuses a resolution without who resolves it, or another verdict (invalid_resolution), leaving the review pending", async () => {
     const rt = createRuntime({ policy: expensesModule(), store: memoryStore(), clock: virtualClock() });
     const session = await rt.openSession({ principal: agentOf("a1", alice), intent: "summarize" });

@@ -12,7 +12,6 @@ import type { Grant } from "./grants.js";
 import { newGrantRecord, signGrant } from "./grants.js";
 import { catchUpIndexes } from "./facts.js";
 import { oweConsequences, settleConsequences } from "./monitors.js";
-import { withdrawReviews } from "./reviews.js";
 import type { GrantRecord, SessionRecord, SessionState } from "./stores/store.js";
 import { entityKey } from "./stores/store.js";
 import { validationMessage } from "../stdlib/schemas.js";
@@ -74,9 +73,9 @@ export class Session {
       ended = record.state.status !== "ended";
       return ended ? { ...record, state: { status: "ended", reason } } : undefined;
     });
-    if (!ended) return;
-    await this.context.audit("session_ended", { session: this.id, reason });
-    await withdrawReviews(this.context, [this.id], `the session ended: ${reason}`);
+    // A review a monitor opened stays pending: the agent ending its own session must not
+    // dismiss the human look at what it did (a revocation by the service withdraws it).
+    if (ended) await this.context.audit("session_ended", { session: this.id, reason });
   }
 
   private async decideRequest(input: RequestInput): Promise<RequestOutcome> {

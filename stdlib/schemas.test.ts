@@ -137,6 +137,13 @@ describe("entity references and records", () => {
     expect(request.entities.get("Note", "n1")).toBe(request.resource);
   });
 
+  it("reads `attributelessTypes`, which modules compiled by earlier versions pass, when `bareRecordTypes` is absent", () => {
+    const earlier = z
+      .object({ resource: zEntityRef(["Tag"], schemas), entities: z.array(zEntity(["Tag"], schemas)).optional() })
+      .transform((request, ctx) => buildEntityIndex(request, ctx, { attributelessTypes: ["Tag"] }));
+    expect(earlier.parse({ resource: { type: "Tag", id: "t1" } })?.get("Tag", "t1")).toEqual({ type: "Tag", id: "t1" });
+  });
+
   it("prefers a fuller definition of such an entity anywhere in the request to its bare reference", () => {
     const note = { type: "Note", id: "n1", text: "hello" };
     const request = requestSchema.parse({ ...baseRequest, resource: { type: "Note", id: "n1" }, entities: [...baseRequest.entities, note] });

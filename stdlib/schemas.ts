@@ -178,6 +178,11 @@ export interface EntityIndexOptions {
    * reference defines nothing: its attributes must be given somewhere.
    */
   readonly bareRecordTypes?: readonly string[];
+  /**
+   * @deprecated What modules compiled by agp before `bareRecordTypes` pass: the types declared
+   * without attributes. Read when `bareRecordTypes` is absent, so those modules keep working.
+   */
+  readonly attributelessTypes?: readonly string[];
 }
 
 /** What {@link buildEntityIndex} reads: the parts of a parsed request that may hold entities. */
@@ -219,7 +224,7 @@ export function buildEntityIndex(
 ): EntityIndex | undefined {
   const index = new EntityIndex();
   const definedAt = new Map<EntityRecord, PathNode>();
-  const bareRecordTypes = options.bareRecordTypes ?? [];
+  const bareRecordTypes = options.bareRecordTypes ?? options.attributelessTypes ?? [];
   // Bare references of those types, defined once the walk has found every fuller definition.
   const bareRecords: { readonly record: EntityRecord; readonly at: PathNode }[] = [];
   let failed = false;

@@ -9,6 +9,7 @@ import {
   isoToEpochMs,
   listContains,
   parseDuration,
+  recordsEqual,
   valuesEqual,
 } from "./values.js";
 
@@ -78,6 +79,17 @@ describe("ISO times", () => {
 });
 
 describe("valuesEqual", () => {
+  it("compares records by their own fields, whatever they are named, in either order", () => {
+    for (const name of ["toString", "constructor", "valueOf", "hasOwnProperty"]) {
+      const plain = { n: 1 };
+      const named = { n: 1, [name]: "x" };
+      expect(valuesEqual(plain, named), name).toBe(false);
+      expect(valuesEqual(named, plain), name).toBe(false);
+      expect(valuesEqual(named, { [name]: "x", n: 1 }), name).toBe(true);
+      expect(recordsEqual({ type: "Doc", id: "d" }, { type: "Doc", id: "d", [name]: "secret" }), name).toBe(false);
+    }
+  });
+
   it("compares primitives by value", () => {
     expect(valuesEqual(1, 1)).toBe(true);
     expect(valuesEqual("a", "a")).toBe(true);

@@ -94,6 +94,9 @@ describe("sqlite store", () => {
       brokenAt: 4,
       problem: "the log ends at entry 3, before the anchor (entry 4)",
     });
+    // With the head's row removed too, entries without a recorded head are broken.
+    attacker.prepare("DELETE FROM audit_head").run();
+    expect(await rt.audit.verify()).toMatchObject({ ok: false, brokenAt: 1, problem: "the store records no head, yet the log holds 3 entries" });
     attacker.close();
     await rt.close();
   });

@@ -117,7 +117,9 @@ export class SqliteStore implements Store {
       this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
       // Checked before any pragma that writes (journal_mode), so a foreign file stays as it was.
       if (options.migrate === false) requireCurrentSchema(this.db, path);
-      this.db.pragma("journal_mode = WAL");
+      // Setting the journal mode writes the file: only a store that may migrate does it (an
+      // agp store a service opened is in WAL mode already).
+      else this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
       this.db.pragma("foreign_keys = ON");
       if (options.migrate !== false) migrate(this.db, path);

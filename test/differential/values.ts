@@ -35,7 +35,8 @@ export function equal(type: Type, a: unknown, b: unknown): boolean {
     case "record": {
       const xr = x as Readonly<Record<string, unknown>>;
       const yr = y as Readonly<Record<string, unknown>>;
-      return [...type.fields].every(([name, fieldType]) => equal(fieldType, xr[name], yr[name]));
+      const own = (record: Readonly<Record<string, unknown>>, name: string) => (Object.hasOwn(record, name) ? record[name] : undefined);
+      return [...type.fields].every(([name, fieldType]) => equal(fieldType, own(xr, name), own(yr, name)));
     }
     default:
       return x === y;

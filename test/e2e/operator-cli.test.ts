@@ -172,6 +172,31 @@ describe("agp grants|reviews|audit on a SQLite store", () => {
     expect(table.stdout.trim().split("\n")).toHaveLength(5);
   });
 
+  it("refuses a blank actor or an empty id as a usage error", async () => {
+    const [review] = await world.rt.reviews.pending();
+    for (const args of [
+      ["reviews", "approve", review!.id, "--by", " "],
+      ["grants", "revoke", "--principal", "Assistant:a1", "--by", ""],
+      ["grants", "revoke", "--grant", ""],
+      ["grants", "revoke", "--session", ""],
+    ]) {
+      const run = await agp([...args, "--store", world.file]);
+      expect(run.code, args.join(" ")).toBe(2);
+    }
+    expect((await world.rt.reviews.pending()).map((pending) => pending.id)).toEqual([review!.id]);
+  });
+
+  it("leaves the journal mode of the store as it is, reading it", async () => {
+    await world.rt.close();
+    const other = new Database(world.file);
+    other.pragma("journal_mode = DELETE");
+    other.close();
+    expect((await agp(["grants", "list", "--store", world.file])).code).toBe(0);
+    const after = new Database(world.file, { readonly: true });
+    expect(after.pragma("journal_mode", { simple: true })).toBe("delete");
+    after.close();
+  });
+
   it("refuses a count of entries to tail that is not a whole number, as a usage error", async () => {
     for (const count of ["abc", "Infinity", "1e300", "-1", "2.5"]) {
       const run = await agp(["audit", "tail", "--store", world.file, "-n", count]);

@@ -142,6 +142,39 @@ allow not_sales: read when resource.owner.department != "sales"`);
   });
 });
 
+describe("fields named like members every object inherits", () => {
+  it("count in equality and in telling two definitions of one entity apart", async () => {
+    const module = await compilePolicy(`policy inherited
+entity User { name: string }
+agent Bot { onBehalfOf: User }
+resource Doc { owner: User, constructor: string?, meta: { toString: string?, n: number } }
+context { meta: { toString: string?, n: number } }
+action read on Doc
+intent work "Work" { actions read }
+allow same: read on Doc when resource.meta == env.meta
+deny secret: read when has resource.constructor and resource.constructor == "secret"`);
+    const request = (resource: Record<string, unknown>, env: Record<string, unknown>, entities: unknown[] = []) => ({
+      principal: { type: "Bot", id: "b", onBehalfOf: { type: "User", id: "u", name: "u" } },
+      action: "read",
+      resource,
+      intent: "work",
+      session: "s1",
+      at: "2026-01-05T10:00:00Z",
+      env,
+      entities,
+    });
+    const doc = { type: "Doc", id: "d", owner: { type: "User", id: "u" } };
+    // A field only one side has makes the records differ, in either order.
+    for (const [mine, theirs] of [[{ n: 1 }, { n: 1, toString: "x" }], [{ n: 1, toString: "x" }, { n: 1 }]]) {
+      expect(decideJson(module, request({ ...doc, meta: mine }, { meta: theirs })).decision).toBe("deny");
+    }
+    expect(decideJson(module, request({ ...doc, meta: { n: 1 } }, { meta: { n: 1 } })).decision).toBe("allow");
+    // The same entity given twice, once with `constructor` set: conflicting, never the other one silently.
+    const twice = request({ ...doc, meta: { n: 1 }, constructor: "secret" }, { meta: { n: 1 } }, [{ ...doc, meta: { n: 1 } }]);
+    expect(module.requestSchema.safeParse(twice).success).toBe(false);
+  });
+});
+
 describe("entities whose attributes are all optional", () => {
   it("may be referred to bare: a reference nothing else defines is the entity with every attribute absent", async () => {
     const module = await compilePolicy(`policy optional_only
