@@ -127,7 +127,8 @@ export function placeComment(
   // A block comment with code after it on its line, or at the end of a line after code, is
   // printed inline, so formatting again sees it between two nodes on one line: attach it now
   // as Prettier's tie-breaking will then. It cannot trail a node that a `//` comment trails.
-  const endsLine = comment.text.startsWith("//") || prettier.util.hasNewline(text, comment.span.end);
+  // A line comment after it on the same line ends the line too (`/* a */ // b`).
+  const endsLine = comment.text.startsWith("//") || prettier.util.hasNewline(text, comment.span.end) || /^[ \t]*\/\//.test(text.slice(comment.span.end));
   const inline = placement === "remaining" || !endsLine || (placement === "endOfLine" && !comment.text.startsWith("//"));
   if (inline && (preceding || following)) {
     const gap = following ? text.slice(comment.span.end, following.span.start).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*/g, "") : "";
@@ -144,13 +145,15 @@ export function placeComment(
   // break: after a node that ends a printed line, or before one that starts a line. Anywhere
   // else it moves above the line it sat in, or formatting the output again would move it.
   // Two `//` comments at the end of one printed line would merge: the second one moves.
+  // Only block comments before it on its line: it owns its line as much as they do.
+  const ownsLine = placement === "ownLine" || startsLineAfterBlockComments(text, comment.span.start);
   const staysTrailing =
     preceding !== undefined &&
     endsPrintedLine(preceding, enclosing) &&
     onlyPunctuationBetween(text, preceding.span.end, comment.span.start) &&
-    (placement === "ownLine" || !hasEndOfLineComment(preceding, text));
+    (ownsLine || !hasEndOfLineComment(preceding, text));
   const staysLeading = following !== undefined && startsPrintedLine(following, preceding, enclosing);
-  if (placement === "ownLine" ? (following ? staysLeading : staysTrailing) : preceding ? staysTrailing : staysLeading) {
+  if (ownsLine ? (following ? staysLeading : staysTrailing) : preceding ? staysTrailing : staysLeading) {
     return false;
   }
   const target = staysLeading ? following : lineStartAncestor(root, comment.span);
@@ -297,6 +300,12 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
     }
   }
   return [leading, printed, trailing];
+}
+
+/** Whether only spaces and block comments lie between `offset` and the start of its line (or of the file). */
+function startsLineAfterBlockComments(text: string, offset: number): boolean {
+  const lineStart = Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
+  return /^[ \t]*(\/\*[^\n\r]*?\*\/[ \t]*)+$/.test(text.slice(lineStart, offset));
 }
 
 /** Whether only spaces lie between `offset` and the start of its line (or of the file). */

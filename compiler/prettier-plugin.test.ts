@@ -237,6 +237,13 @@ describe("comments", () => {
     expect(await format(test, "p.test.agp")).toBe(test);
   });
 
+  it("keeps a `/* */ //` line before a record's `}` in the record, after a field with its own `//` comment", async () => {
+    const text = "policy p\nresource Customer { name: string, device: { } // the ticket\n /* c65 */ // c2\n} action read on Customer\n";
+    const once = await format(text);
+    expect(once).toBe("policy p\nresource Customer {\n  name: string,\n  device: {}, // the ticket\n  /* c65 */ // c2\n}\naction read on Customer\n");
+    expect(await format(once)).toBe(once);
+  });
+
   it("keeps a `//` comment on the line of the block comment before it", async () => {
     const test = 'test p\ncase "c" {\n  advance 1m\n  /* redeem */ // disabled for now\n}\n';
     expect(await format(test, "p.test.agp")).toBe(test);
