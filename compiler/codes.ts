@@ -67,6 +67,7 @@ export const diagnosticCodes = {
   AGP4006: { severity: "error", title: "a separation needs two different actions" },
   AGP4007: { severity: "error", title: "`within` duration must be positive" },
   AGP4008: { severity: "error", title: "history query inside a history condition" },
+  AGP4009: { severity: "warning", title: "no intent is declared" },
 
   // Internal
   AGP9001: { severity: "error", title: "generated code failed to type-check" },

@@ -29,6 +29,7 @@ describe("agp check", () => {
         "allow a read",
         "resource R { n: number }",
         "action go on R",
+        'intent work "Work" { actions go }',
         "deny b: go when resource.m > 1",
       ].join("\n"),
     );
@@ -37,7 +38,7 @@ describe("agp check", () => {
     expect(run.stderr).toContain("bad.agp:2:14: error AGP2001: unknown type `strin`");
     expect(run.stderr).toContain("help: did you mean `string`?");
     expect(run.stderr).toContain("bad.agp:3:9: error AGP1005");
-    expect(run.stderr).toContain("bad.agp:6:26: error AGP2007: type `R` has no field `m`");
+    expect(run.stderr).toContain("bad.agp:7:26: error AGP2007: type `R` has no field `m`");
     expect(run.stderr).toMatch(/> 2 \| agent A \{ x: strin \}\n\s+\|\s+\^\^\^\^\^/);
     expect(run.stderr).toContain("1 file checked: 3 errors, 0 warnings");
   });

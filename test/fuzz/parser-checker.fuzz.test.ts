@@ -173,6 +173,7 @@ agent Bot { n: number, tags: [number] }
 resource Doc { n: number }
 context { n: number, ok: bool }
 action read on Doc
+intent work "Work" { actions read }
 `;
 
 /** A policy with one rule whose condition is `expr`. */

@@ -4,7 +4,7 @@ import { checkText, diagnose } from "../testSupport.js";
 describe("ActionsOnResourceRule", () => {
   it("reports unknown actions in rules, separations, monitors and downgrades, with a suggestion", () => {
     const { diagnostics } =
-      checkText(`${"policy p\nagent A { x: string }\nresource R { y: string }\naction submit, read on R\n"}allow a: sumbit
+      checkText(`${"policy p\nagent A { x: string }\nresource R { y: string }\naction submit, read on R\nintent i \"i\" { actions submit, read }\n"}allow a: sumbit
 separate s: submit, raed on R by principal.x
 monitor m: read then downgrade to reed`);
     expect(

@@ -6,7 +6,7 @@ describe("AgentRule", () => {
     expect(
       diagnose(
         "",
-        "policy docs\nresource Doc { name: string }\naction read on Doc\nallow a: read\n",
+        "policy docs\nresource Doc { name: string }\naction read on Doc\nintent work \"w\" { actions read }\nallow a: read\n",
       ),
     ).toEqual([{ code: "AGP4005", text: "docs" }]);
     expect(diagnose("", "policy labels\nsensitivity low < high\n")).toEqual([]);

@@ -82,7 +82,7 @@ allow d: read when foo`),
 
   it("reports a name that is both a label and an action when nothing decides", () => {
     const policy =
-      "policy p\nsensitivity low < read\nagent A { x: string }\nresource R { y: string }\naction read on R\n";
+      'policy p\nsensitivity low < read\nagent A { x: string }\nresource R { y: string }\naction read on R\nintent i "i" { actions read }\n';
     expect(diagnose("allow a: read when read == read", policy)).toEqual([
       { code: "AGP2009", text: "read" },
       { code: "AGP2009", text: "read" },

@@ -6,8 +6,14 @@ import { didYouMean } from "../../suggest.js";
 import type { CheckContext } from "../context.js";
 import { checkActionName } from "./ActionsOnResourceRule.js";
 
-/** Checks the `actions` and `max` of every intent. */
+/** Checks the `actions` and `max` of every intent, and warns when a policy that decides declares none (AGP4009). */
 export function IntentsRule(ctx: CheckContext): void {
+  const decides = ctx.ast.declarations.some((d) => d.kind === "RuleDecl");
+  if (decides && !ctx.ast.declarations.some((d) => d.kind === "IntentDecl")) {
+    ctx.report("AGP4009", `policy \`${ctx.ast.name.text}\` declares no intent, so the runtime can open no session for it`, ctx.ast.name.span, {
+      help: 'every session declares what its agent is for; declare it, e.g. `intent file_expenses "File my expense report" { actions submit }`',
+    });
+  }
   for (const decl of ctx.ast.declarations) {
     if (decl.kind !== "IntentDecl") continue;
     for (const action of decl.actions) checkActionName(ctx, action);

@@ -19,15 +19,15 @@ describe("ReachabilityRule", () => {
       ["AGP4001", "warning", "rule `none` can never apply: `*` covers no action, since none is declared on `S`"],
     ]);
     const empty = checkText(`policy p\nagent A { x: string }\nallow a: * when principal.x == "y"\n`);
-    expect(empty.diagnostics.map((d) => [d.code, d.source.slice(d.span)])).toEqual([["AGP4001", "*"]]);
+    expect(empty.diagnostics.map((d) => [d.code, d.source.slice(d.span)])).toEqual([["AGP4009", "p"], ["AGP4001", "*"]]);
   });
 
-  it("says nothing without intents", () => {
+  it("without intents, says only that none is declared (AGP4009): no session could be opened", () => {
     expect(
       diagnose(
         "",
         "policy p\nagent A { x: string }\nresource R { y: string }\naction archive on R\nallow a: archive\n",
       ),
-    ).toEqual([]);
+    ).toEqual([{ code: "AGP4009", text: "p" }]);
   });
 });
