@@ -9,8 +9,8 @@ import type { EntityRef, PolicyRequest } from "../stdlib/contract.js";
 import type { RuntimeContext } from "./context.js";
 import type { RedeemFailureReason } from "./errors.js";
 import { messageOf } from "./errors.js";
-import type { GrantRecord, RedeemContext, SessionRecord } from "./stores/store.js";
-import { entityKey, updatedGrant } from "./stores/store.js";
+import type { GrantRecord, SessionRecord } from "./stores/store.js";
+import { entityKey, storedRefusal, updatedGrant } from "./stores/store.js";
 import { settleConsequences } from "./monitors.js";
 import { signGrantToken, verifyGrantToken } from "./tokens.js";
 
@@ -155,18 +155,6 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
   } catch (error) {
     return refuse("store_unavailable", `the runtime could not check the grant: ${messageOf(error)}`);
   }
-}
-
-/** Why the store's state refuses `grant` (revoked, or its principal or session), or null when it is usable. */
-function storedRefusal(grant: GrantRecord, { session, principalRevoked }: RedeemContext): { reason: RedeemFailureReason; message: string } | null {
-  if (grant.revokedAt !== null) return { reason: "grant_revoked", message: `grant \`${grant.id}\` was revoked by ${grant.revokedBy ?? "an operator"}` };
-  if (principalRevoked) return { reason: "principal_revoked", message: `principal \`${entityKey(grant.principal)}\` was revoked` };
-  if (!session || session.revoked) return { reason: "session_revoked", message: `session \`${grant.session}\` was revoked` };
-  if (session.state.status === "ended") return { reason: "session_ended", message: `session \`${session.id}\` ended: ${session.state.reason}` };
-  if (session.state.status === "suspended") {
-    return { reason: "session_suspended", message: `session \`${session.id}\` is suspended pending review \`${session.state.review}\`` };
-  }
-  return null;
 }
 
 /** True when a service's expectation has the shape redeem compares (it is untyped at runtime). */

@@ -25,7 +25,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
-import { changedRecord, updatedGrant, usable } from "./store.js";
+import { changedRecord, entityKey, updatedGrant, usable } from "./store.js";
 
 /** A sorted multiset of `(at, seq)`, idempotent per seq. */
 class Series {
@@ -150,7 +150,7 @@ export class MemoryStore implements Store {
         : [...(this.grantsBySession.get(filter.session) ?? [])].flatMap((id) => this.grants.get(id) ?? []);
     return candidates.filter(
       (grant) =>
-        (filter.principal === undefined || `${grant.principal.type}:${grant.principal.id}` === filter.principal) &&
+        (filter.principal === undefined || entityKey(grant.principal) === filter.principal) &&
         (filter.liveAt === undefined || (grant.revokedAt === null && grant.expiresAt > filter.liveAt)),
     );
   }
@@ -252,7 +252,7 @@ export class MemoryStore implements Store {
   private contextOf(grantId: string): RedeemContext {
     const grant = this.grants.get(grantId);
     const session = grant && this.sessions.get(grant.session);
-    const principalRevoked = grant !== undefined && this.revokedPrincipals.has(`${grant.principal.type}:${grant.principal.id}`);
+    const principalRevoked = grant !== undefined && this.revokedPrincipals.has(entityKey(grant.principal));
     return { grant, session, principalRevoked };
   }
 

@@ -39,7 +39,7 @@ import type {
   SessionRecord,
   Store,
 } from "./store.js";
-import { changedRecord, usable } from "./store.js";
+import { changedRecord, entityKey, usable } from "./store.js";
 
 /** How to open a SQLite store. */
 export interface SqliteStoreOptions {
@@ -279,7 +279,7 @@ export class SqliteStore implements Store {
     const grant = this.grantById(grantId);
     const session = grant && this.sessionById(grant.session);
     const principalRevoked =
-      grant !== undefined && this.statements.principalRevoked.get(`${grant.principal.type}:${grant.principal.id}`) !== undefined;
+      grant !== undefined && this.statements.principalRevoked.get(entityKey(grant.principal)) !== undefined;
     return { grant, session, principalRevoked };
   }
 

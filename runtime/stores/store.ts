@@ -18,6 +18,7 @@
  * compare-and-set only fails when another process wrote in between.
  */
 import type { EntityRef, HistoryEvent } from "../../stdlib/contract.js";
+import type { RedeemFailureReason } from "../errors.js";
 
 /** `Type:id`, the string key of an entity (types are identifiers, so the first `:` splits). */
 export type EntityKey = string;
@@ -166,23 +167,31 @@ export interface RedeemContext {
   readonly principalRevoked: boolean;
 }
 
+/** Why a stored grant may not be used now, as redeem names it. */
+export interface StoredRefusal {
+  readonly reason: RedeemFailureReason;
+  readonly message: string;
+}
+
 /**
- * Whether a grant in `context` may be used now, as far as the store knows: it exists and is
- * not revoked, its principal is not revoked, and its session is neither revoked, ended nor
- * suspended. Stores check it inside {@link Store.recordUse}'s atomic step; token checks
+ * Why the store's state refuses a use of `grant` now (it is revoked, its principal is, or its
+ * session is revoked, ended or suspended), or null when it may be used. Token checks
  * (signature, expiry, action, resource) are the runtime's.
  */
+export function storedRefusal(grant: GrantRecord, { session, principalRevoked }: RedeemContext): StoredRefusal | null {
+  if (grant.revokedAt !== null) return { reason: "grant_revoked", message: `grant \`${grant.id}\` was revoked by ${grant.revokedBy ?? "an operator"}` };
+  if (principalRevoked) return { reason: "principal_revoked", message: `principal \`${entityKey(grant.principal)}\` was revoked` };
+  if (!session || session.revoked) return { reason: "session_revoked", message: `session \`${grant.session}\` was revoked` };
+  if (session.state.status === "ended") return { reason: "session_ended", message: `session \`${session.id}\` ended: ${session.state.reason}` };
+  if (session.state.status === "suspended") {
+    return { reason: "session_suspended", message: `session \`${session.id}\` is suspended pending review \`${session.state.review}\`` };
+  }
+  return null;
+}
+
+/** Whether the grant of `context` exists and may be used now ({@link storedRefusal}); stores check it inside {@link Store.recordUse}'s atomic step. */
 export function usable(context: RedeemContext): boolean {
-  const { grant, session } = context;
-  return (
-    grant !== undefined &&
-    grant.revokedAt === null &&
-    !context.principalRevoked &&
-    session !== undefined &&
-    !session.revoked &&
-    session.state.status !== "ended" &&
-    session.state.status !== "suspended"
-  );
+  return context.grant !== undefined && storedRefusal(context.grant, context) === null;
 }
 
 /** A human review of a suspended session. */
