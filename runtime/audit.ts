@@ -155,7 +155,7 @@ export async function verifyAudit(store: Store, options: AuditVerifyOptions = {}
   const recorded = await store.auditHead();
   const expected = [
     { seq: recorded.seq, hash: recorded.hash, what: "the head the store recorded" },
-    ...(options.anchor ? [{ ...options.anchor, what: "the anchor" }] : []),
+    ...(anchor ? [{ ...anchor, what: "the anchor" }] : []),
   ].filter((point) => point.seq > 0);
   let previous: AuditAnchor = { seq: 0, hash: GENESIS_HASH };
   let checked = 0;

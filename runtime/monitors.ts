@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { MonitorConsequence } from "../stdlib/contract.js";
 import type { RuntimeContext } from "./context.js";
 import type { ResumableState, ReviewRecord, SessionRecord, SessionState } from "./stores/store.js";
+import { withdrawal } from "./reviews.js";
 
 /** What applying a decision's consequences did. */
 export interface AppliedConsequences {
@@ -68,11 +69,7 @@ export async function applyConsequences(
   if (review && !suspended) {
     // The session ended, or waits on another review, since the monitor fired: nothing to resume.
     const why = updated.state.status === "suspended" ? `it was already suspended pending review \`${updated.state.review}\`` : "it had ended";
-    await store.updateReview(review.id, (current) =>
-      current.status === "pending"
-        ? { ...current, status: "rejected", resolvedBy: "agp runtime", note: `withdrawn: ${why} when the monitor fired`, resolvedAt: now }
-        : undefined,
-    );
+    await store.updateReview(review.id, withdrawal(`${why} when the monitor fired`, now));
   }
   const revokedGrants: string[] = [];
   for (const consequence of consequences) {

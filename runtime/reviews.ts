@@ -46,17 +46,25 @@ export async function withdrawReviews(
   const withdrawn: string[] = [];
   for (const pending of await store.pendingReviews()) {
     if (!affected.has(pending.session)) continue;
-    const note = `withdrawn: ${why}`;
+    const withdraw = withdrawal(why, clock.now());
     let changed = false;
-    await store.updateReview(pending.id, (current) => {
-      changed = current.status === "pending";
-      return changed ? { ...current, status: "rejected", resolvedBy: RUNTIME_RESOLVER, note, resolvedAt: clock.now() } : undefined;
+    const review = await store.updateReview(pending.id, (current) => {
+      const next = withdraw(current);
+      changed = next !== undefined;
+      return next;
     });
+    // Resolved by someone else meanwhile: theirs stands.
     if (!changed) continue;
     withdrawn.push(pending.id);
-    await context.audit("review_resolved", { review: pending.id, session: pending.session, verdict: "reject", by: RUNTIME_RESOLVER, note });
+    await context.audit("review_resolved", { review: pending.id, session: pending.session, verdict: "reject", by: RUNTIME_RESOLVER, note: review?.note ?? null });
   }
   return withdrawn;
+}
+
+/** The change that withdraws a review still pending (rejected by {@link RUNTIME_RESOLVER}, the note saying why), for `Store.updateReview`. */
+export function withdrawal(why: string, at: number): (current: ReviewRecord) => ReviewRecord | undefined {
+  return (current) =>
+    current.status === "pending" ? { ...current, status: "rejected", resolvedBy: RUNTIME_RESOLVER, note: `withdrawn: ${why}`, resolvedAt: at } : undefined;
 }
 
 /** The review queue over the runtime's store. */
