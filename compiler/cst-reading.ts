@@ -7,7 +7,7 @@ import type { IToken } from "chevrotain";
 import type * as ast from "./ast.js";
 import type * as cst from "./cst.generated.js";
 import { createDiagnostic, type Diagnostic } from "./diagnostics.js";
-import { decodeStringLiteral, DurationLiteral, durationUnits, isDurationUnit, tokenSpan } from "./lexer.js";
+import { decodeStringLiteral, DurationLiteral, durationMilliseconds, tokenSpan } from "./lexer.js";
 import type { Source, Span } from "./source.js";
 
 /** Where conversion reports the few syntax errors the grammar leaves to it (test step words). */
@@ -79,10 +79,9 @@ export function stringLiteral(token: IToken): ast.StringLiteral {
 
 /** A duration token as a literal in milliseconds; an invalid one (`15x`) is incomplete. */
 export function durationLiteral(token: IToken): ast.DurationLiteral {
-  const match = /^(\d+)([a-z]+)$/.exec(written(token).image);
-  const unit = match?.[2] ?? "";
-  if (token.tokenType !== DurationLiteral || match === null || !isDurationUnit(unit)) throw new IncompleteSyntax();
-  return { kind: "DurationLiteral", milliseconds: Number(match[1]) * (durationUnits[unit] ?? 0), span: spanOf(token) };
+  const milliseconds = durationMilliseconds(written(token).image);
+  if (token.tokenType !== DurationLiteral || milliseconds === undefined) throw new IncompleteSyntax();
+  return { kind: "DurationLiteral", milliseconds, span: spanOf(token) };
 }
 
 /** Reports "expected X, found `y`" (AGP1005) at a token and abandons the declaration. */

@@ -344,20 +344,23 @@ export function tokenize(source: Source): LexResult {
  */
 export const MAX_DURATION_MS = 1_000_000 * 86_400_000;
 
+/** The milliseconds a duration literal's text (`15m`) denotes, or undefined when it is no duration (`15x`). */
+export function durationMilliseconds(image: string): number | undefined {
+  const match = /^(\d+)([a-z]+)$/.exec(image);
+  const unit = match?.[2] ?? "";
+  return match && isDurationUnit(unit) ? Number(match[1]) * (durationUnits[unit] ?? 0) : undefined;
+}
+
 /** Why a well-formed number or duration cannot be used (too large to hold), or undefined. */
 function outOfRange(token: IToken): { message: string; help: string } | undefined {
+  const shown = token.image.length > 24 ? `${token.image.slice(0, 20)}…` : token.image;
   if (token.tokenType === NumberLiteral) {
-    return Number.isFinite(Number(token.image))
-      ? undefined
-      : { message: `number \`${token.image.length > 24 ? `${token.image.slice(0, 20)}…` : token.image}\` is too large`, help: "numbers are 64-bit floating point: at most about 1.8e308" };
+    return Number.isFinite(Number(token.image)) ? undefined : { message: `number \`${shown}\` is too large`, help: "numbers are 64-bit floating point: at most about 1.8e308" };
   }
-  const match = /^(\d+)([a-z]+)$/.exec(token.image);
-  const unit = match?.[2] ?? "";
-  if (!match || !isDurationUnit(unit)) return undefined;
-  const milliseconds = Number(match[1]) * (durationUnits[unit] ?? 0);
-  return milliseconds <= MAX_DURATION_MS
+  const milliseconds = durationMilliseconds(token.image);
+  return milliseconds === undefined || milliseconds <= MAX_DURATION_MS
     ? undefined
-    : { message: `duration \`${token.image.length > 24 ? `${token.image.slice(0, 20)}…` : token.image}\` is too long`, help: "a duration is at most 1000000d (about 2,700 years)" };
+    : { message: `duration \`${shown}\` is too long`, help: "a duration is at most 1000000d (about 2,700 years)" };
 }
 
 function invalidNumberDiagnostic(source: Source, token: IToken): Diagnostic {

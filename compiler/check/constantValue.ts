@@ -7,6 +7,7 @@ import { lengthOf, lower, upper } from "../../stdlib/functions.js";
 import { parseIsoTime } from "../../stdlib/time.js";
 import type { EntityValue, TestValue } from "./model-test.js";
 import type { TestCheckContext } from "./testContext.js";
+import { unparenthesize } from "./paths.js";
 
 /** Evaluates test expressions; collects every entity value met (fixtures and inline records). */
 export class ConstantEvaluator {
@@ -24,7 +25,7 @@ export class ConstantEvaluator {
     const known = this.entities.get(key);
     if (known) return known;
     const fixture = this.ctx.fixtures.get(name);
-    const record = fixture && unparen(fixture.decl.value);
+    const record = fixture && unparenthesize(fixture.decl.value);
     if (!fixture?.entityType || record?.kind !== "RecordLiteral")
       return undefined;
     const entity: EntityValue = {
@@ -42,7 +43,7 @@ export class ConstantEvaluator {
 
   /** The entity an expression denotes: a fixture name or an inline typed record. */
   entity(expr: Expr): EntityValue | undefined {
-    const value = unparen(expr);
+    const value = unparenthesize(expr);
     if (value.kind === "Identifier")
       return this.ctx.resolutions.get(value)?.kind === "fixture"
         ? this.fixtureEntity(value.name.text)
@@ -148,8 +149,4 @@ export class ConstantEvaluator {
       return lengthOf(first as string | readonly unknown[]);
     return undefined;
   }
-}
-
-function unparen(expr: Expr): Expr {
-  return expr.kind === "Paren" ? unparen(expr.inner) : expr;
 }

@@ -20,7 +20,7 @@ import type { Source } from "../source.js";
 import { CheckContext, type DiagnosticSink } from "./context.js";
 import type { CheckedPolicy, Resolution } from "./model.js";
 import type { CheckedTestFile } from "./model-test.js";
-import { walkExpression } from "./paths.js";
+import { unparenthesize, walkExpression } from "./paths.js";
 import { ActionsOnResourceRule } from "./rules/ActionsOnResourceRule.js";
 import { AgentRule } from "./rules/AgentRule.js";
 import { ExpressionTypesRule } from "./rules/ExpressionTypesRule.js";
@@ -135,13 +135,6 @@ function resolveOrThrow(
  * `event`, or an attribute of an entity referenced from the event (such entities are
  * looked up among the current request's entities).
  */
-/** `expression` without the parentheses around it. */
-function withoutParens(expression: Expr): Expr {
-  let inner = expression;
-  while (inner.kind === "Paren") inner = inner.inner;
-  return inner;
-}
-
 function readsRequest(ctx: CheckContext, query: HistoryExpr): boolean {
   if (!query.where) return false;
   let reads = false;
@@ -150,11 +143,11 @@ function readsRequest(ctx: CheckContext, query: HistoryExpr): boolean {
       const resolution = ctx.resolutions.get(node);
       if (resolution?.kind === "root" && resolution.root !== "event")
         reads = true;
-    } else if (node.kind === "Member" && withoutParens(node.object).kind === "Member") {
+    } else if (node.kind === "Member" && unparenthesize(node.object).kind === "Member") {
       // Parentheses change nothing: `(event.principal.onBehalfOf).dept` reads the request too.
-      const object = withoutParens(node.object) as Extract<Expr, { kind: "Member" }>;
+      const object = unparenthesize(node.object) as Extract<Expr, { kind: "Member" }>;
       const objectType = ctx.typeOf(object).kind;
-      const owner = withoutParens(object.object);
+      const owner = unparenthesize(object.object);
       const eventRecord = owner.kind === "Identifier" && owner.name.text === "event";
       if (
         !eventRecord &&
