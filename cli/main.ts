@@ -7,6 +7,7 @@ import { existsSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yargs, { type Argv } from "yargs";
+import { packageLocation } from "../compiler/package-location.js";
 import type { ReporterName } from "../harness/reporters/index.js";
 import type { ListFormat } from "./operator-store.js";
 import { ExitCode, processIO, UsageError, type CliIO } from "./io.js";
@@ -120,15 +121,10 @@ function buildParser() {
     .wrap(Math.min(100, process.stdout.columns ?? 100));
 }
 
-/** This package's version, from the nearest package.json above this file (sources, dist or the bundled bin). */
+/** This package's version, from its package.json (sources, dist or the bundled bin). */
 function packageVersion(): string {
-  let directory = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const file = path.join(directory, "package.json");
-    if (existsSync(file)) return String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown");
-    if (path.dirname(directory) === directory) return "unknown";
-    directory = path.dirname(directory);
-  }
+  const file = path.join(packageLocation.root, "package.json");
+  return existsSync(file) ? String((JSON.parse(readFileSync(file, "utf8")) as { version?: unknown }).version ?? "unknown") : "unknown";
 }
 
 /** The `--store FILE` option of the operator commands. */

@@ -5,24 +5,20 @@
  * as AGP9001 at the policy span the failing code was generated from.
  */
 import type * as TypeScript from "typescript";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CheckedPolicy } from "../check/model.js";
 import { createDiagnostic, type Diagnostic } from "../diagnostics.js";
 import type { Span } from "../source.js";
 import { typescript as loadTypescript } from "./typescript.js";
+import { packageLocation } from "../package-location.js";
 
 /**
- * Where this package's stdlib types are, and where the generated module is placed: found from
- * the package root, not from this file, which may be `compiler/codegen/` (sources, vitest),
- * `dist/compiler/codegen/` or the bundled CLI in `dist/cli/`.
+ * Where this package's stdlib types are, and where the generated module is placed, from the
+ * package's location: this file may be `compiler/codegen/` (sources, vitest),
+ * `dist/compiler/codegen/` or part of the bundled CLI in `dist/cli/`.
  */
 function packageFiles(): { readonly stdlibEntry: string; readonly generatedFile: string } {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  let root = here;
-  while (!existsSync(path.join(root, "package.json")) && path.dirname(root) !== root) root = path.dirname(root);
-  const fromDist = path.relative(root, here).split(path.sep)[0] === "dist";
+  const { root, fromDist } = packageLocation;
   return {
     stdlibEntry: fromDist ? path.join(root, "dist/stdlib/index.d.ts") : path.join(root, "stdlib/index.ts"),
     // INVARIANT: the virtual module sits inside the package so `zod` resolves from its node_modules.
