@@ -26,6 +26,13 @@ function write(relative: string, text: string): string {
 
 const lastLine = (text: string) => text.trimEnd().split("\n").at(-1);
 
+/** The first four lines of a test file of the `docs` policy: its header and fixtures. */
+const docsTestHeader = `test docs
+let ann = User { approver: true }
+let anns_agent = Assistant { onBehalfOf: ann }
+let plan = Doc { owner: ann, label: internal }
+`;
+
 describe("agp test", () => {
   it("passes on the examples with 100% rule coverage", async () => {
     const run = await agp(["test", "examples", "--coverage-min", "100"]);
@@ -45,11 +52,7 @@ describe("agp test", () => {
   it("reports a test naming an unknown rule as a diagnostic with a code frame, not a failing case", async () => {
     write(
       "unknown/docs.test.agp",
-      `test docs
-let ann = User { approver: true }
-let anns_agent = Assistant { onBehalfOf: ann }
-let plan = Doc { owner: ann, label: internal }
-case "x" {
+      `${docsTestHeader}case "x" {
   session anns_agent intent work env { hour: 10 }
   expect allow read plan by read_everything
 }
@@ -65,11 +68,7 @@ case "x" {
   it("fails a case with its location, code frame, expected vs actual and explanation", async () => {
     write(
       "failing/docs.test.agp",
-      `test docs
-let ann = User { approver: true }
-let anns_agent = Assistant { onBehalfOf: ann }
-let plan = Doc { owner: ann, label: internal }
-case "night reads" {
+      `${docsTestHeader}case "night reads" {
   session anns_agent intent work env { hour: 3 }
   expect allow read plan grant 30m
 }
@@ -112,11 +111,7 @@ case "night reads" {
     writeFileSync(path.join(directory, "early/docs.agp"), early);
     writeFileSync(
       path.join(directory, "early/docs.test.agp"),
-      `test docs
-let ann = User { approver: true }
-let anns_agent = Assistant { onBehalfOf: ann }
-let plan = Doc { owner: ann, label: internal }
-case "reads at nine are too early here" {
+      `${docsTestHeader}case "reads at nine are too early here" {
   session anns_agent intent work env { hour: 9 }
   expect deny read plan by night
 }
