@@ -25,7 +25,7 @@ export interface RuntimeContext {
   readonly audience: string;
   readonly skewSeconds: number;
   /** Resolves once the signer exists and the first policy's indexes are built. */
-  readonly ready: Promise<void>;
+  ready(): Promise<void>;
   readonly gate: Gate;
   /** Held by a request's decide-and-record step: its resource and the history it counts (see `PolicyFacts.lockKeys`). */
   readonly historyLocks: KeyedMutex;

@@ -111,7 +111,7 @@ export async function redeemToken(context: RuntimeContext, token: string, expect
     return { ok: false, reason, message };
   };
   try {
-    await context.ready;
+    await context.ready();
     if (!validExpectation(expected)) {
       return await refuse("invalid_expectation", "the expectation must name an `action` and a `resource` with `type` and `id`");
     }

@@ -54,7 +54,7 @@ export function openOperatorView(store: Store, options: { readonly clock?: Clock
   const context = {
     store: guarded,
     clock,
-    ready: Promise.resolve(),
+    ready: async () => undefined,
     audit: async (type: Parameters<Store["appendAudit"]>[0]["type"], data: Readonly<Record<string, unknown>>) => {
       await guarded.appendAudit({ at: clock.now(), type, data });
     },

@@ -72,16 +72,16 @@ export function reviewQueueOf(context: Pick<RuntimeContext, "store" | "clock" | 
   const { store, clock } = context;
   return {
     async pending() {
-      await context.ready;
+      await context.ready();
       return [...(await store.pendingReviews())].sort((a, b) => a.createdAt - b.createdAt);
     },
     async get(id) {
-      await context.ready;
+      await context.ready();
       return store.getReview(id);
     },
     async resolve(id, verdict, resolution) {
       checkResolution(verdict, resolution);
-      await context.ready;
+      await context.ready();
       const now = clock.now();
       // Resolved in one atomic step from pending: of two operators resolving one review at
       // once, one succeeds and the other is told it was already resolved.

@@ -136,9 +136,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     issuer: options.issuer ?? "agp",
     audience: options.defaultAudience ?? "agp",
     skewSeconds: options.clockSkewSeconds ?? 5,
-    get ready() {
-      return ready();
-    },
+    // A method, not a getter: an object literal's accessor pair is allocated in V8's old
+    // space, and from there it kept the whole runtime (store, history) alive through every
+    // young-generation collection until a full one; `agp test` makes a runtime per case.
+    ready,
     gate,
     historyLocks: new KeyedMutex(),
     sessionLocks: new KeyedMutex(),

@@ -59,7 +59,7 @@ export class Session {
   /** Asks for a grant; never throws (a failure is a deny with its reason). */
   async request(input: RequestInput): Promise<RequestOutcome> {
     try {
-      await this.context.ready;
+      await this.context.ready();
       return await this.decideRequest(input);
     } catch (error) {
       return denied(`the request could not be decided: ${messageOf(error)}`);

@@ -124,7 +124,7 @@ export class MemoryStore implements Store {
     if (version !== commit.expectedVersion) return { ok: false, reason: "conflict" };
     const seq = this.events.length + 1;
     const { grant, at, event, request } = commit.event;
-    this.events.push(committedEvent(seq, grant, at, event, JSON.stringify(request), commit.grant.policy));
+    this.events.push(new StoredEvent(seq, grant, at, event, commit.grant.policy, JSON.stringify(request)));
     this.putGrant(commit.grant);
     this.index(seq, commit.event.at, commit.index);
     this.versions.set(commit.scope, version + 1);
@@ -297,19 +297,28 @@ export function memoryStore(): MemoryStore {
 /**
  * An event that keeps its request as JSON text, as SQLite does: the request holds the
  * caller's objects, which may change after the call. Only index rebuilds read it, so it is
- * parsed when read (a fresh copy each time), never per decision.
+ * parsed when read (a fresh copy each time), never per decision. A class, so that `request`
+ * is one getter on the prototype: a getter in an object literal is an accessor pair per
+ * object, which V8 allocates in its old space, from where it kept every event's text alive
+ * through young-generation collections.
  */
-function committedEvent(seq: number, grant: string, at: number, event: HistoryEvent, requestText: string, policy: string): CommittedEvent {
-  return {
-    seq,
-    grant,
-    at,
-    event,
-    policy,
-    get request(): unknown {
-      return JSON.parse(requestText);
-    },
-  };
+class StoredEvent implements CommittedEvent {
+  readonly #requestText: string;
+
+  constructor(
+    readonly seq: number,
+    readonly grant: string,
+    readonly at: number,
+    readonly event: HistoryEvent,
+    readonly policy: string,
+    requestText: string,
+  ) {
+    this.#requestText = requestText;
+  }
+
+  get request(): unknown {
+    return JSON.parse(this.#requestText);
+  }
 }
 
 /**
