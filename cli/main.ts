@@ -247,6 +247,9 @@ const invokedDirectly = (() => {
   }
 })();
 
+// No top-level await: the bundled bin is this module compiled to CommonJS (see scripts/bundle-cli.mjs).
 if (invokedDirectly) {
-  process.exitCode = await runCli(process.argv.slice(2), processIO());
+  void runCli(process.argv.slice(2), processIO()).then((code) => {
+    process.exitCode = code;
+  });
 }

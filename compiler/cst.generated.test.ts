@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { chevrotain } from "./lexer.js";
+import { chevrotain } from "./chevrotain.js";
 import { agpParser } from "./parser.js";
 
 const committedPath = fileURLToPath(new URL("./cst.generated.d.ts", import.meta.url));

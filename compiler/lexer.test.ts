@@ -158,7 +158,7 @@ describe("decodeStringLiteral", () => {
 
 describe("chevrotain bundle", () => {
   it("is loaded from the file beside the package entry, the same version as the package", async () => {
-    const { chevrotain, chevrotainBundleUrl } = await import("./lexer.js");
+    const { chevrotain, chevrotainBundleUrl } = await import("./chevrotain.js");
     const { readFileSync } = await import("node:fs");
     expect(readFileSync(chevrotainBundleUrl, "utf8").length).toBeGreaterThan(0);
     const manifest = JSON.parse(readFileSync(new URL("../package.json", chevrotainBundleUrl), "utf8")) as { version: string };

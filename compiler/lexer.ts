@@ -7,21 +7,11 @@
  * is an `InvalidNumber` that the parser accepts wherever a number or duration may stand), so
  * one bad literal produces one diagnostic and not a cascade of parse errors.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import type * as Chevrotain from "chevrotain";
 import type { CustomPatternMatcherReturn, IToken, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.js";
 import { createDiagnostic, type Diagnostic } from "./diagnostics.js";
 import type { Source, Span } from "./source.js";
 
-/**
- * Chevrotain's one-file bundle, which the package ships beside its entry but leaves out of
- * its exports map: the entry loads hundreds of `lodash-es` modules, about 0.6 s on every command.
- */
-// INVARIANT: the lexer and the parser use this one copy, so token types match across them.
-export const chevrotainBundleUrl = new URL("../chevrotain.mjs", pathToFileURL(createRequire(import.meta.url).resolve("chevrotain")));
-/** The Chevrotain API, loaded from {@link chevrotainBundleUrl}. */
-export const chevrotain = (await import(chevrotainBundleUrl.href)) as typeof Chevrotain;
 const { createToken, Lexer } = chevrotain;
 
 /** Every identifier and keyword: where a field name is expected, any of them may stand. */

@@ -3,9 +3,9 @@
  * file-level productions (`policyFile := "policy" Name declaration*`, `testFile := "test" Name
  * (letDecl | caseDecl)*`) are driven by parse.ts, which parses each declaration on its own; this file holds every production below them. CST types: cst.generated.d.ts.
  */
+import { chevrotain } from "./chevrotain.js";
 import {
   allTokens,
-  chevrotain,
   AnyName,
   BinaryOperator,
   DurationLiteral,

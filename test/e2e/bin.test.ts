@@ -1,14 +1,16 @@
 /**
- * The package's `bin` as users run it: the bundled CLI that `npm run build` writes
- * (dist/cli/agp.js, see scripts/bundle-cli.mjs), in its own process. The other e2e tests run
- * the CLI in-process from sources; this one checks that the bundle is complete: its commands
- * run, it finds the packages it leaves external (TypeScript for the type-check of `agp
- * compile`), and it finds this package's files from dist (the stdlib types, package.json).
+ * The package's `bin` as users run it: dist/cli/agp.js running the bundled CLI that `npm run
+ * build` writes (dist/cli/agp.bundle.cjs and its code cache, see scripts/bundle-cli.mjs), in
+ * its own process. The other e2e tests run the CLI in-process from sources; this one checks
+ * that the bundle is complete: its commands run, it finds the packages it leaves external
+ * (TypeScript for the type-check of `agp compile`, Prettier for `agp fmt`), it finds this
+ * package's files from dist (the stdlib types, package.json), and the code cache fits it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { repositoryRoot } from "./cli-harness.js";
 
@@ -33,6 +35,14 @@ describe("the bundled agp bin", () => {
     expect(run("test", "examples", "--coverage-min", "100")).toMatchObject({ code: 0, stdout: expect.stringMatching(/\d+ passed, 0 failed/) });
     expect(run("fmt", "--check", "examples")).toMatchObject({ code: 0 });
   }, 60_000);
+
+  it("runs from the code cache the build made for it", () => {
+    const loader = pathToFileURL(path.join(repositoryRoot, "dist/cli/bundle-loader.js")).href;
+    const bundle = path.join(repositoryRoot, "dist/cli/agp.bundle.cjs");
+    const script = `const { loadBundle } = await import(${JSON.stringify(loader)}); console.log(loadBundle(${JSON.stringify(bundle)}, ${JSON.stringify(`${bundle}.cache`)}).cache);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: repositoryRoot, encoding: "utf8" });
+    expect({ code: child.status, stdout: child.stdout, stderr: child.stderr }).toEqual({ code: 0, stdout: "used\n", stderr: "" });
+  });
 
   it("compiles with the type-check of the generated module, and reports usage errors as such", () => {
     const compiled = run("compile", "examples/expenses", "--out", out);
