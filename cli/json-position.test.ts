@@ -14,7 +14,7 @@ function parses(text: string): boolean {
 describe("findJsonError", () => {
   it("points at the offending token", () => {
     expect(findJsonError('{\n  "principal": ,\n}')).toEqual({ offset: 17, found: "`,`" });
-    expect(findJsonError('{"a": 1')).toEqual({ offset: 7, found: "the end of the file" });
+    expect(findJsonError('{"a": 1')).toEqual({ offset: 7, found: "end of file" });
     expect(findJsonError('{"a": 1} x')).toEqual({ offset: 9, found: "`x`" });
     expect(findJsonError('["\\q"]')).toEqual({ offset: 2, found: "`\\`" });
     expect(findJsonError("[01]")).toEqual({ offset: 2, found: "`1`" });

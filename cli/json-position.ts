@@ -4,7 +4,7 @@
  * the offending offset for a `file:line:col` message. It validates only; it builds nothing.
  */
 
-/** The first invalid position of `text` and what was found there, or undefined if it is valid JSON. */
+/** The first invalid position of `text` and what was found there (`` `}` ``, `end of file`: it follows "unexpected"), or undefined if it is valid JSON. */
 export function findJsonError(text: string): { offset: number; found: string } | undefined {
   const scanner = new JsonScanner(text);
   try {
@@ -37,7 +37,7 @@ class JsonScanner {
 
   failure(): { offset: number; found: string } {
     const char = this.text[this.offset];
-    return { offset: this.offset, found: char === undefined ? "the end of the file" : `\`${char}\`` };
+    return { offset: this.offset, found: char === undefined ? "end of file" : `\`${char}\`` };
   }
 
   fail(): never {

@@ -144,6 +144,10 @@ describe("agp eval", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("req.json:2:16: invalid JSON: unexpected `,`");
     expect(run.stderr).toContain(`> 2 |   "principal": ,`);
+    writeFileSync(path.join(directory, "cut.json"), '{\n  "principal": {');
+    const cut = await agp(["eval", policy, "--request", "cut.json"], directory);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toContain("cut.json:2:17: invalid JSON: unexpected end of file");
   });
 
   it("names every field of a request that does not fit the policy", async () => {
