@@ -36,6 +36,23 @@ describe("syntax errors (AGP1005)", () => {
     ]);
   });
 
+  it("asks for a comma or the closing bracket after an element of a list", () => {
+    expect(diagnose(`${header}resource R { owner: User label: sensitivity }`)).toEqual([
+      { code: "AGP1005", underlined: "label", message: "expected `,` or `}` after `User`, found `label`" },
+    ]);
+    expect(diagnose(`${header}allow a: read when x in ["a" "b"]`)).toEqual([
+      { code: "AGP1005", underlined: '"b"', message: 'expected `,` or `]` after `"a"`, found `"b"`' },
+    ]);
+    expect(diagnose(`${header}allow a: read when f(x y)`)).toEqual([
+      { code: "AGP1005", underlined: "y", message: "expected `,` or `)` after `x`, found `y`" },
+    ]);
+    expect(diagnose(`${header}allow a: read when x == R { a: 1 b: 2 }`)).toEqual([
+      { code: "AGP1005", underlined: "b", message: "expected `,` or `}` after `1`, found `b`" },
+    ]);
+    // Right after the opening bracket, only the bracket can close an empty list.
+    expect(diagnose(`${header}entity E { 5 }`)).toEqual([{ code: "AGP1005", underlined: "5", message: "expected `}` after `{`, found `5`" }]);
+  });
+
   it("hints at the usual mistake: `=` for `==`, clauses out of order, an unquoted refusal", () => {
     const helpOf = (text: string, parse: (source: Source) => { readonly diagnostics: readonly Diagnostic[] } = parsePolicy) =>
       parse(new Source(text, "errors.agp")).diagnostics.map((d) => d.help);
@@ -43,6 +60,10 @@ describe("syntax errors (AGP1005)", () => {
     expect(helpOf(`${header}entity User { a: string = "x" }`)).toEqual([undefined]);
     expect(helpOf(`${header}allow a: read grant 5m when true`)[0]).toMatch(/^a rule's clauses come in this order/);
     expect(helpOf('test p\ncase "c" {\n  redeem refused expired\n}\n', parseTestFile)).toEqual(['the refusal is quoted: `redeem refused "expired"`']);
+    // A declaration without a name: first in the file, and after another one (where `deny:` reads as a field name).
+    expect(helpOf(`${header}deny: * on R`)).toEqual(["a rule needs a name: `deny NAME: ...`"]);
+    expect(helpOf(`${header}allow a: read\nmonitor: * when true alert "x"`)).toEqual(["a monitor needs a name: `monitor NAME: ...`"]);
+    expect(helpOf(`${header}separate: a, b on R by resource.id`)).toEqual(["a separation needs a name: `separate NAME: ...`"]);
   });
 
   it("names the next declaration (or the end of the file) when a declaration stops early", () => {

@@ -275,15 +275,31 @@ function syntaxError(
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
   const inCondition = tokens.slice(start, foundIndex).some((token) => token.image === "when" || token.image === "where");
   return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span, {
-    help: syntaxHelp(tokens[start], previous, found, inCondition),
+    help: syntaxHelp(tokens[start], previous, found, tokens[foundIndex + 1], inCondition),
   });
 }
 
 const ruleClauses: ReadonlySet<string> = new Set(["on", "when", "grant", "reason"]);
 
-/** A hint for the common mistakes behind a syntax error: `=` for `==`, clauses out of order, an unquoted refusal. */
-function syntaxHelp(first: IToken | undefined, previous: IToken | undefined, found: IToken | undefined, inCondition: boolean): string | undefined {
+/** What each named declaration is called in the hint for a missing name. */
+const namedDeclarations: Readonly<Record<string, string>> = { allow: "rule", deny: "rule", separate: "separation", monitor: "monitor" };
+
+/**
+ * A hint for the common mistakes behind a syntax error: `=` for `==`, clauses out of order,
+ * an unquoted refusal, a rule without a name (`deny: *`, which after another declaration
+ * reads as a field `deny:` and so is not seen as a declaration at all).
+ */
+function syntaxHelp(
+  first: IToken | undefined,
+  previous: IToken | undefined,
+  found: IToken | undefined,
+  next: IToken | undefined,
+  inCondition: boolean,
+): string | undefined {
   if (found?.image === "=" && inCondition) return "to compare, write `==`";
+  const unnamed = found?.image === ":" ? previous : next?.image === ":" ? found : undefined;
+  const kind = unnamed && Object.hasOwn(namedDeclarations, unnamed.image) ? namedDeclarations[unnamed.image] : undefined;
+  if (unnamed && kind) return `a ${kind} needs a name: \`${unnamed.image} NAME: ...\``;
   if (previous?.image === "refused" && found?.tokenType === Identifier) return `the refusal is quoted: \`redeem refused "${found.image}"\``;
   const inRule = first?.image === "allow" || first?.image === "deny";
   if (inRule && found && ruleClauses.has(found.image)) {

@@ -28,6 +28,13 @@ const afterWhat: Readonly<Record<string, string>> = {
   "intentDecl StringLiteral": "the intent name (its description)",
 };
 
+/**
+ * The closing brackets of comma-separated lists, by rule: after an element, either a comma
+ * or the bracket may come next, and a missing comma is the likelier mistake.
+ */
+const listClosers: ReadonlySet<string> = new Set(["fieldBlock RBrace", "recordBody RBrace", "listLiteral RBracket", "callArguments RParen"]);
+const listOpeners: ReadonlySet<string> = new Set(["{", "[", "("]);
+
 /** How a token type is named in messages: its label (`` `:` ``, "a name") or its name. */
 export function describeTokenType(tokenType: TokenType): string {
   return tokenType.LABEL ?? tokenType.name;
@@ -61,7 +68,8 @@ function firstTokens(paths: readonly (readonly TokenType[])[]): string {
 /** The provider given to the shared parser. */
 export const parserErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, previous, ruleName }) {
-    return `expected ${describeTokenType(expected)}${after(previous, ruleName, expected)}`;
+    const afterElement = listClosers.has(`${ruleName} ${expected.name}`) && isRealToken(previous) && !listOpeners.has(previous.image);
+    return `expected ${afterElement ? "`,` or " : ""}${describeTokenType(expected)}${after(previous, ruleName, expected)}`;
   },
   buildNotAllInputParsedMessage({ ruleName }) {
     return ruleName === "testDeclaration"
