@@ -305,7 +305,8 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
 /** Whether only spaces and block comments lie between `offset` and the start of its line (or of the file). */
 function startsLineAfterBlockComments(text: string, offset: number): boolean {
   const lineStart = Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
-  return /^[ \t]*(\/\*[^\n\r]*?\*\/[ \t]*)+$/.test(text.slice(lineStart, offset));
+  // Each comment ends at its own first `*/`: a lazy `[^\n\r]*?` could span `/* a */ code /* b */`.
+  return /^[ \t]*(\/\*(?:[^*\n\r]|\*(?!\/))*\*\/[ \t]*)+$/.test(text.slice(lineStart, offset));
 }
 
 /** Whether only spaces lie between `offset` and the start of its line (or of the file). */

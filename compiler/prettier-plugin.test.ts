@@ -249,6 +249,10 @@ describe("comments", () => {
     expect(await format(test, "p.test.agp")).toBe(test);
     const fields = "policy p\nentity User {\n  manager: string,\n  /* c */ // d\n}\n";
     expect(await format(fields)).toBe(fields);
+
+    // Code between two block comments: the line does not start with block comments only.
+    const separation = 'policy p\nseparate s: write, // a\n  /* b */ deploy on R by principal.x /* c */ // d\n  reason "r"\n';
+    expect(await format(separation)).toBe(separation);
   });
 
   it("keeps comments between steps, with their blank lines", async () => {

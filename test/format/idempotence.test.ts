@@ -47,7 +47,7 @@ describe.each(exampleFiles)("%s", (relativePath) => {
   });
 });
 
-/** What may go between two tokens; `#` is replaced by a unique number so comments are told apart. */
+/** What may go between two tokens; each `#` is replaced by a unique number so comments are told apart. */
 const separators = [
   " ",
   "\n",
@@ -61,6 +61,8 @@ const separators = [
   "\n\n// c#\n\n",
   "\n/* c#\n   second line */\n",
   " /* c# */\n",
+  " /* c# */ // c#\n",
+  "\n/* c# */ // c#\n",
 ];
 
 /** The tokens and comments of a file, as written, in source order. */
@@ -78,7 +80,7 @@ function rejoin(parts: readonly string[], choices: readonly number[]): string {
     .map((part, index) => {
       const choice = choices[index % choices.length] ?? 0;
       const separator = choice < separators.length ? (separators[choice] ?? " ") : " ";
-      return `${part}${separator.replace("#", String(counter++))}`;
+      return `${part}${separator.replace(/#/g, () => String(counter++))}`;
     })
     .join("");
 }
