@@ -70,6 +70,7 @@ export function explainedDecision(decision: Decision, explain: () => RequestExpl
  * undefined for a decision from elsewhere.
  */
 export function explanationOf(decision: Decision): RequestExplanation | undefined {
+  if (typeof decision !== "object" || decision === null) return undefined;
   const explain = (decision as { readonly [EXPLAIN]?: () => RequestExplanation })[EXPLAIN];
   return typeof explain === "function" ? explain() : undefined;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixture } from "./__fixtures__/load.js";
-import { installAgpMatchers, InvalidRequestError, loadPolicy, PolicyLoadError, ScenarioError } from "./testing.js";
+import type { Decision } from "../stdlib/contract.js";
+import { explanationOf, installAgpMatchers, InvalidRequestError, loadPolicy, PolicyLoadError, ScenarioError } from "./testing.js";
 
 installAgpMatchers(expect);
 
@@ -67,6 +68,14 @@ describe("agp/testing", () => {
     expect(() => expect(write).toAllow()).toThrow(/write_own \(allow\)/);
     expect(() => expect(approve).toAllow()).toThrow(/approve_as_approver \(allow\)/);
     await scenario.close();
+
+    // The explanation travels with the decision, hidden: equality and JSON do not see it.
+    expect(explanationOf(notOwner)?.trace?.map((rule) => rule.rule)).toContain("write_own");
+    expect(JSON.parse(JSON.stringify(notOwner))).toEqual(notOwner);
+    // A decision from elsewhere, or none at all, has no explanation.
+    expect(explanationOf({ ...notOwner })).toBeUndefined();
+    expect(explanationOf(undefined as unknown as Decision)).toBeUndefined();
+    expect(explanationOf(null as unknown as Decision)).toBeUndefined();
   });
 
   it("drives a scenario step by step with a virtual clock", async () => {

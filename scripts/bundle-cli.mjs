@@ -6,7 +6,7 @@
 // linking each module; the code cache saves another ~60 ms of compiling. CommonJS, because
 // V8's code cache is for scripts (vm.Script), not modules. The library entry points (`agp`,
 // `agp/runtime`, ...) stay the separate ES modules tsc wrote.
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,6 +33,9 @@ await build({
   // ES modules are strict, and the sources were written (and are tested) as ES modules.
   banner: { js: '"use strict";\nconst agpModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { "import.meta.url": "agpModuleUrl" },
+  // import() of the externals becomes require(): V8 drops a script's dynamic-import callback
+  // when it is compiled from a code cache, and every import() would then reject.
+  supported: { "dynamic-import": false },
   plugins: [
     {
       name: "chevrotain-static",
@@ -53,6 +56,8 @@ chmodSync(path.join(root, "dist/cli/agp.js"), 0o755);
 // The code cache: the bundle's functions as compiled by the commands users run most, on the
 // examples. Their output is dropped; a failing command only makes the cache smaller.
 const { loadBundle } = await import("../dist/cli/bundle-loader.js");
+// Any cache of an earlier bundle goes first: it would only be refused.
+rmSync(cachePath, { force: true });
 const bundle = loadBundle(bundlePath, cachePath);
 const quiet = { out() {}, err() {}, cwd: root, colorOut: false, colorErr: false };
 const workload = [
@@ -65,4 +70,6 @@ for (const args of workload) {
   const code = await bundle.exports.runCli(args, quiet);
   if (code !== 0) console.warn(`bundle-cli: \`agp ${args.join(" ")}\` exited ${code} while making the code cache`);
 }
-writeFileSync(cachePath, bundle.createCache());
+const made = bundle.createCache();
+if (made) writeFileSync(cachePath, made);
+else console.warn("bundle-cli: no code cache made (source maps are on); the bin compiles the bundle as it runs");

@@ -69,7 +69,7 @@ export class MemoryStore implements Store {
   private readonly grants = new Map<string, GrantRecord>();
   private readonly grantsBySession = new Map<string, Set<string>>();
   private readonly revokedPrincipals = new Set<EntityKey>();
-  private readonly events: CommittedEvent[] = [];
+  private readonly events: StoredEvent[] = [];
   private readonly series = new Map<string, Series>();
   private readonly sets = new Map<string, Set<string>>();
   private readonly versions = new Map<string, number>();
@@ -136,7 +136,7 @@ export class MemoryStore implements Store {
   }
 
   async readEvents(afterSeq: number, limit: number): Promise<readonly CommittedEvent[]> {
-    return this.events.slice(afterSeq, afterSeq + limit);
+    return this.events.slice(afterSeq, afterSeq + limit).map((event) => event.withRequest());
   }
 
   async getGrant(id: string): Promise<GrantRecord | undefined> {
@@ -297,10 +297,12 @@ export function memoryStore(): MemoryStore {
 /**
  * An event that keeps its request as JSON text, as SQLite does: the request holds the
  * caller's objects, which may change after the call. Only index rebuilds read it, so it is
- * parsed when read (a fresh copy each time), never per decision. A class, so that `request`
- * is one getter on the prototype: a getter in an object literal is an accessor pair per
- * object, which V8 allocates in its old space, from where it kept every event's text alive
- * through young-generation collections.
+ * parsed when read (a fresh copy each time), never per decision: `readEvents` hands out
+ * plain copies with the request parsed, like SQLite's; the scans of `readFacts` hand out the
+ * events themselves, whose `request` is a getter. A class, so that the getter is one on the
+ * prototype: a getter in an object literal is an accessor pair per object, which V8
+ * allocates in its old space, from where it kept every event's text alive through
+ * young-generation collections.
  */
 class StoredEvent implements CommittedEvent {
   readonly #requestText: string;
@@ -318,6 +320,11 @@ class StoredEvent implements CommittedEvent {
 
   get request(): unknown {
     return JSON.parse(this.#requestText);
+  }
+
+  /** A plain copy, its request parsed. */
+  withRequest(): CommittedEvent {
+    return { seq: this.seq, grant: this.grant, at: this.at, event: this.event, request: this.request, policy: this.policy };
   }
 }
 

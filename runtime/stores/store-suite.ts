@@ -142,7 +142,11 @@ export function describeStore(name: string, makeStore: () => Store | Promise<Sto
       const after = await store.readFacts({ scope: "ExpenseReport:r1", at: T0, counts: [], scans: [], sets: ["sep|r1|alice"] });
       expect(after).toMatchObject({ version: 1, lastSeq: 1, sets: [["submit"]] });
       // Events come back with the policy version that committed (and indexed) them.
-      expect(await store.readEvents(0, 10)).toMatchObject([{ seq: 1, grant: "g1", policy: "sha256:test" }]);
+      const events = await store.readEvents(0, 10);
+      expect(events).toMatchObject([{ seq: 1, grant: "g1", policy: "sha256:test" }]);
+      // Plain records in every store: copies, key lists and JSON carry the request too.
+      expect(Object.keys(events[0] ?? {}).sort()).toEqual(["at", "event", "grant", "policy", "request", "seq"]);
+      expect({ ...events[0] }.request).toEqual(events[0]?.request);
       const other = await store.readFacts({ scope: "ExpenseReport:r2", at: T0, counts: [], scans: [], sets: [] });
       expect(other).toMatchObject({ version: 0, lastSeq: 1 });
     });
