@@ -73,7 +73,8 @@ describe("loadBundle", () => {
     expect(inChildProcess("load")).toBe("used 1");
     // Under --enable-source-maps, Node's own loader loads it, so that stack traces are mapped.
     expect(inChildProcess("load", ["--enable-source-maps"])).toBe("bypassed 1");
-  });
+    // The first child may transpile the loader with TypeScript (over a second to load).
+  }, 30_000);
 
   it("ignores a cache made for another bundle, even one of the same length (V8 would take it)", () => {
     writeFileSync(path.join(directory, "sibling.cjs"), "module.exports = 0;");
