@@ -64,6 +64,9 @@ describe("syntax errors (AGP1005)", () => {
     expect(helpOf(`${header}deny: * on R`)).toEqual(["a rule needs a name: `deny NAME: ...`"]);
     expect(helpOf(`${header}allow a: read\nmonitor: * when true alert "x"`)).toEqual(["a monitor needs a name: `monitor NAME: ...`"]);
     expect(helpOf(`${header}separate: a, b on R by resource.id`)).toEqual(["a separation needs a name: `separate NAME: ...`"]);
+    // Not a declaration: a record missing a comma before a field named like one.
+    expect(helpOf(`${header}allow a: read when x == R { a: 1 deny: 2 }`)).toEqual([undefined]);
+    expect(helpOf('test p\nlet x = Flags { a: true allow: false }\n', parseTestFile)).toEqual([undefined]);
   });
 
   it("names the next declaration (or the end of the file) when a declaration stops early", () => {

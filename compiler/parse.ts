@@ -275,7 +275,11 @@ function syntaxError(
   const span = found ? tokenSpan(found) : { start: gapStart, end: gapStart };
   const inCondition = tokens.slice(start, foundIndex).some((token) => token.image === "when" || token.image === "where");
   return createDiagnostic("AGP1005", `${error.message}, found ${describeFound(found)}`, source, span, {
-    help: syntaxHelp(tokens[start], previous, found, tokens[foundIndex + 1], inCondition),
+    help: syntaxHelp(tokens[start], previous, found, {
+      next: tokens[foundIndex + 1],
+      inCondition,
+      afterDeclaration: error.name === "NotAllInputParsedException",
+    }),
   });
 }
 
@@ -293,11 +297,18 @@ function syntaxHelp(
   first: IToken | undefined,
   previous: IToken | undefined,
   found: IToken | undefined,
-  next: IToken | undefined,
-  inCondition: boolean,
+  context: {
+    /** The token after `found`. */
+    readonly next: IToken | undefined;
+    readonly inCondition: boolean;
+    /** The error is the first token after a complete declaration. */
+    readonly afterDeclaration: boolean;
+  },
 ): string | undefined {
-  if (found?.image === "=" && inCondition) return "to compare, write `==`";
-  const unnamed = found?.image === ":" ? previous : next?.image === ":" ? found : undefined;
+  if (found?.image === "=" && context.inCondition) return "to compare, write `==`";
+  // Only where a declaration starts: `{ a: 1 deny: 2 }` is a record missing a comma.
+  const unnamed =
+    found?.image === ":" && previous === first ? previous : context.afterDeclaration && context.next?.image === ":" ? found : undefined;
   const kind = unnamed && Object.hasOwn(namedDeclarations, unnamed.image) ? namedDeclarations[unnamed.image] : undefined;
   if (unnamed && kind) return `a ${kind} needs a name: \`${unnamed.image} NAME: ...\``;
   if (previous?.image === "refused" && found?.tokenType === Identifier) return `the refusal is quoted: \`redeem refused "${found.image}"\``;
