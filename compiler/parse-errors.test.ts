@@ -49,8 +49,10 @@ describe("syntax errors (AGP1005)", () => {
     expect(diagnose(`${header}allow a: read when x == R { a: 1 b: 2 }`)).toEqual([
       { code: "AGP1005", underlined: "b", message: "expected `,` or `}` after `1`, found `b`" },
     ]);
-    // Right after the opening bracket, only the bracket can close an empty list.
+    // Right after the opening bracket or a comma, only the bracket can come.
     expect(diagnose(`${header}entity E { 5 }`)).toEqual([{ code: "AGP1005", underlined: "5", message: "expected `}` after `{`, found `5`" }]);
+    expect(diagnose(`${header}allow a: read when x in [1, , 2]`)).toEqual([{ code: "AGP1005", underlined: ",", message: "expected `]` after `,`, found `,`" }]);
+    expect(diagnose(`${header}entity E { a: number, , b: string }`)).toEqual([{ code: "AGP1005", underlined: ",", message: "expected `}` after `,`, found `,`" }]);
   });
 
   it("hints at the usual mistake: `=` for `==`, clauses out of order, an unquoted refusal", () => {
@@ -67,6 +69,8 @@ describe("syntax errors (AGP1005)", () => {
     // Not a declaration: a record missing a comma before a field named like one.
     expect(helpOf(`${header}allow a: read when x == R { a: 1 deny: 2 }`)).toEqual([undefined]);
     expect(helpOf('test p\nlet x = Flags { a: true allow: false }\n', parseTestFile)).toEqual([undefined]);
+    // Test files declare no rules.
+    expect(helpOf("test p\nlet u = User { a: 1 }\nallow: true\n", parseTestFile)).toEqual([undefined]);
   });
 
   it("names the next declaration (or the end of the file) when a declaration stops early", () => {

@@ -215,7 +215,7 @@ function parseDeclaration<Declaration>(
   }
   const firstError = agpParser.errors[0];
   if (firstError) {
-    const diagnostic = syntaxError(source, firstError, tokens, start, end, lexicalErrorOffsets);
+    const diagnostic = syntaxError(source, firstError, tokens, start, end, lexicalErrorOffsets, grammar.headerText === "policy");
     if (diagnostic) diagnostics.push(diagnostic);
     return undefined;
   }
@@ -264,6 +264,7 @@ function syntaxError(
   start: number,
   end: number,
   lexicalErrorOffsets: readonly number[],
+  inPolicy: boolean,
 ): Diagnostic | undefined {
   const offending = error.token;
   const foundIndex = isRealToken(offending) ? tokens.indexOf(offending, start) : end;
@@ -279,6 +280,7 @@ function syntaxError(
       next: tokens[foundIndex + 1],
       inCondition,
       afterDeclaration: error.name === "NotAllInputParsedException",
+      inPolicy,
     }),
   });
 }
@@ -303,12 +305,19 @@ function syntaxHelp(
     readonly inCondition: boolean;
     /** The error is the first token after a complete declaration. */
     readonly afterDeclaration: boolean;
+    /** A policy file (test files declare no rules). */
+    readonly inPolicy: boolean;
   },
 ): string | undefined {
   if (found?.image === "=" && context.inCondition) return "to compare, write `==`";
   // Only where a declaration starts: `{ a: 1 deny: 2 }` is a record missing a comma.
-  const unnamed =
-    found?.image === ":" && previous === first ? previous : context.afterDeclaration && context.next?.image === ":" ? found : undefined;
+  const unnamed = !context.inPolicy
+    ? undefined
+    : found?.image === ":" && previous === first
+      ? previous
+      : context.afterDeclaration && context.next?.image === ":"
+        ? found
+        : undefined;
   const kind = unnamed && Object.hasOwn(namedDeclarations, unnamed.image) ? namedDeclarations[unnamed.image] : undefined;
   if (unnamed && kind) return `a ${kind} needs a name: \`${unnamed.image} NAME: ...\``;
   if (previous?.image === "refused" && found?.tokenType === Identifier) return `the refusal is quoted: \`redeem refused "${found.image}"\``;

@@ -33,7 +33,8 @@ const afterWhat: Readonly<Record<string, string>> = {
  * or the bracket may come next, and a missing comma is the likelier mistake.
  */
 const listClosers: ReadonlySet<string> = new Set(["fieldBlock RBrace", "recordBody RBrace", "listLiteral RBracket", "callArguments RParen"]);
-const listOpeners: ReadonlySet<string> = new Set(["{", "[", "("]);
+/** After these only the closing bracket can come: an opening bracket, or a (trailing) comma. */
+const listOpeners: ReadonlySet<string> = new Set(["{", "[", "(", ","]);
 
 /** How a token type is named in messages: its label (`` `:` ``, "a name") or its name. */
 export function describeTokenType(tokenType: TokenType): string {
