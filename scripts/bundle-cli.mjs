@@ -3,7 +3,7 @@
 // package's `bin` (dist/cli/agp.js, from cli/agp.ts) runs it with (see cli/bundle-loader.ts).
 // One file instead of ~290 ES modules (zod alone is 95, 64 of them locales its entry
 // re-exports) saves every command 80–100 ms of start-up: resolving, reading, compiling and
-// linking each module; the code cache saves another ~60 ms of compiling. CommonJS, because
+// linking each module; the code cache saves another ~50 ms of compiling. CommonJS, because
 // V8's code cache is for scripts (vm.Script), not modules. The library entry points (`agp`,
 // `agp/runtime`, ...) stay the separate ES modules tsc wrote.
 import { chmodSync, rmSync, writeFileSync } from "node:fs";
