@@ -134,7 +134,11 @@ export function placeComment(
     const gap = following ? text.slice(comment.span.end, following.span.start).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n\r]*/g, "") : "";
     // A comment ending a line after code stays with that code: it must not move onto the
     // declaration, step or field that starts the next line.
-    const endsItem = preceding !== undefined && following !== undefined && /[\r\n]/.test(gap) && startsItem(following);
+    // So does a block comment before a `//` comment that ends the line of that code (with
+    // only punctuation between): moved onto the next line, it would print after the `//`
+    // comment, and the two would swap.
+    const beforeLineComment = /^[ \t,([{]*\/\//.test(text.slice(comment.span.end)) && preceding !== undefined && !/[\r\n]/.test(text.slice(preceding.span.end, comment.span.start));
+    const endsItem = preceding !== undefined && following !== undefined && /[\r\n]/.test(gap) && (startsItem(following) || beforeLineComment);
     const leads = following !== undefined && (!preceding || /^[\s(]*$/.test(gap)) && !endsItem;
     if (leads) return placement === "ownLine" ? false : attach(following, comment, "leading");
     if (preceding && !hasEndOfLineComment(preceding, text)) return placement === "ownLine" ? false : attach(preceding, comment, "trailing");

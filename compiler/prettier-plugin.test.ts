@@ -255,6 +255,17 @@ describe("comments", () => {
     expect(await format(separation)).toBe(separation);
   });
 
+  it("keeps a block comment before the `//` comment that ends its line, in that order", async () => {
+    const separation = "policy p\nseparate s: write, /* a */ // b\n  deploy on R by principal.x\n";
+    const once = await format(separation);
+    expect(once).toBe("policy p\nseparate s: write /* a */, // b\n  deploy on R by principal.x\n");
+    expect(await format(once)).toBe(once);
+    const call = "policy p\nallow a: read when ends_with /* a */ // b\n  (x, y)\n";
+    const formatted = await format(call);
+    expect(formatted.indexOf("/* a */")).toBeLessThan(formatted.indexOf("// b"));
+    expect(await format(formatted)).toBe(formatted);
+  });
+
   it("keeps comments between steps, with their blank lines", async () => {
     const text = 'test p\ncase "c" {\n  advance 1m\n\n  // then\n  advance 2m // why\n}\n';
     expect(await format(text, "p.test.agp")).toBe(text);
