@@ -271,13 +271,14 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
   // Leading comments go one per line if any of them owns a line (then the node starts a
   // line too), else inline: the same choice again when the output is formatted.
   const ownsLine = (comment: AgpComment) =>
-    comment.text.startsWith("//") || (prettier.util.hasNewline(text, comment.span.end) && startsItsLine(text, comment.span.start));
+    comment.text.startsWith("//") ||
+    (prettier.util.hasNewline(text, comment.span.end) && (startsItsLine(text, comment.span.start) || startsLineAfterBlockComments(text, comment.span.start)));
   const oneCommentPerLine = comments.some((c) => c.leading && ownsLine(c));
   // The last trailing comment printed on a line of its own, and where it ended: a comment
   // after it on the same source line joins that line rather than starting another.
   let ownLine: Doc[] | undefined;
   let ownLineEnd = 0;
-  for (const comment of comments) {
+  for (const [index, comment] of comments.entries()) {
     if (comment.trailing && ownLine !== undefined && !prettier.util.hasNewline(text, ownLineEnd)) {
       comment.printed = true;
       ownLine.push(" ", printCommentText(comment));
@@ -287,8 +288,12 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
     ownLine = undefined;
     if (comment.leading) {
       comment.printed = true;
-      leading.push(printCommentText(comment), oneCommentPerLine ? hardline : " ");
-      if (oneCommentPerLine && prettier.util.isNextLineEmpty(text, comment.span.end)) leading.push(hardline);
+      // Comments that shared a source line share their printed line (`/* a */ /* b */`).
+      const next = comments[index + 1];
+      const lineGoesOn = next?.leading === true && /^[ \t]*$/.test(text.slice(comment.span.end, next.span.start));
+      const breaks = oneCommentPerLine && !lineGoesOn;
+      leading.push(printCommentText(comment), breaks ? hardline : " ");
+      if (breaks && prettier.util.isNextLineEmpty(text, comment.span.end)) leading.push(hardline);
     } else if (comment.trailing) {
       comment.printed = true;
       if (prettier.util.hasNewline(text, comment.span.start, { backwards: true })) {

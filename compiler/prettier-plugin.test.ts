@@ -255,6 +255,14 @@ describe("comments", () => {
     expect(await format(separation)).toBe(separation);
   });
 
+  it("keeps block comments that share a line on one line, before a field or after it", async () => {
+    const before = "policy p\nentity User {\n  manager: number?,\n  /* a */ /* b */\n  department: string,\n}\n";
+    expect(await format(before)).toBe(before);
+    // Between a type and its `?`: they end up on that line, and stay there.
+    const between = await format("policy p\nentity User {\n  manager: number\n  /* a */ /* b */ ?, department: string }\n");
+    expect(between).toBe(before);
+  });
+
   it("keeps a block comment before the `//` comment that ends its line, in that order", async () => {
     const separation = "policy p\nseparate s: write, /* a */ // b\n  deploy on R by principal.x\n";
     const once = await format(separation);
