@@ -254,9 +254,9 @@ function attach(node: PrintableNode, comment: AgpComment, as: "leading" | "trail
 }
 
 /**
- * Prints a node with its comments. Leading: a `//` comment, or a block comment alone on its
- * line, then a line break (and the blank line after it, if the source had one); any other
- * block comment, then a space. Trailing: a comment that starts its line goes on a line of its
+ * Prints a node with its comments. Leading: a `//` comment, or block comments alone on their
+ * line, then a line break (and the blank line after it, if the source had one); comments of
+ * one source line stay on one line; any other block comment, then a space. Trailing: a comment that starts its line goes on a line of its
  * own after the end of the node's line (the groups around the node break); a `//` comment
  * goes at the end of the node's line, after punctuation; a block comment right after it.
  */
