@@ -150,7 +150,7 @@ export function placeComment(
   // else it moves above the line it sat in, or formatting the output again would move it.
   // Two `//` comments at the end of one printed line would merge: the second one moves.
   // Only block comments before it on its line: it owns its line as much as they do.
-  const ownsLine = placement === "ownLine" || startsLineAfterBlockComments(text, comment.span.start);
+  const ownsLine = placement === "ownLine" || startsItsLine(text, comment.span.start);
   const staysTrailing =
     preceding !== undefined &&
     endsPrintedLine(preceding, enclosing) &&
@@ -256,9 +256,10 @@ function attach(node: PrintableNode, comment: AgpComment, as: "leading" | "trail
 /**
  * Prints a node with its comments. Leading: a `//` comment, or block comments alone on their
  * line, then a line break (and the blank line after it, if the source had one); comments of
- * one source line stay on one line; any other block comment, then a space. Trailing: a comment that starts its line goes on a line of its
- * own after the end of the node's line (the groups around the node break); a `//` comment
- * goes at the end of the node's line, after punctuation; a block comment right after it.
+ * one source line stay on one line; any other block comment, then a space. Trailing: a
+ * comment that starts its line goes on a line of its own after the end of the node's line
+ * (the groups around the node break); a `//` comment goes at the end of the node's line,
+ * after punctuation; a block comment right after it.
  */
 export function printWithComments(path: AstPath<PrintableNode>, options: ParserOptions<PrintableNode>, print: PrintChild): Doc {
   const node = path.node as PrintableNode & { comments?: AgpComment[] };
@@ -272,7 +273,7 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
   // line too), else inline: the same choice again when the output is formatted.
   const ownsLine = (comment: AgpComment) =>
     comment.text.startsWith("//") ||
-    (prettier.util.hasNewline(text, comment.span.end) && (startsItsLine(text, comment.span.start) || startsLineAfterBlockComments(text, comment.span.start)));
+    (prettier.util.hasNewline(text, comment.span.end) && startsItsLine(text, comment.span.start));
   const oneCommentPerLine = comments.some((c) => c.leading && ownsLine(c));
   // The last trailing comment printed on a line of its own, and where it ended: a comment
   // after it on the same source line joins that line rather than starting another.
@@ -311,18 +312,15 @@ export function printWithComments(path: AstPath<PrintableNode>, options: ParserO
   return [leading, printed, trailing];
 }
 
-/** Whether only spaces and block comments lie between `offset` and the start of its line (or of the file). */
-function startsLineAfterBlockComments(text: string, offset: number): boolean {
+/**
+ * Whether only spaces and block comments lie between `offset` and the start of its line (or
+ * of the file): a comment after block comments at the start of a line starts it as much as
+ * they do.
+ */
+function startsItsLine(text: string, offset: number): boolean {
   const lineStart = Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
   // Each comment ends at its own first `*/`: a lazy `[^\n\r]*?` could span `/* a */ code /* b */`.
-  return /^[ \t]*(\/\*(?:[^*\n\r]|\*(?!\/))*\*\/[ \t]*)+$/.test(text.slice(lineStart, offset));
-}
-
-/** Whether only spaces lie between `offset` and the start of its line (or of the file). */
-function startsItsLine(text: string, offset: number): boolean {
-  let index = offset - 1;
-  while (index >= 0 && (text[index] === " " || text[index] === "\t")) index--;
-  return index < 0 || text[index] === "\n" || text[index] === "\r";
+  return /^[ \t]*(\/\*(?:[^*\n\r]|\*(?!\/))*\*\/[ \t]*)*$/.test(text.slice(lineStart, offset));
 }
 
 /** Whether the line before the one holding `offset` is blank. */
