@@ -3,7 +3,7 @@
  * required field of its entity type, no unknown field, and values of the declared types;
  * an `env` record fits the policy's `context`.
  */
-import type { Expr, RecordLiteral } from "../../ast.js";
+import type { Expr, RecordLiteral, RecordLiteralField } from "../../ast.js";
 import { didYouMean } from "../../suggest.js";
 import { typeToString, type Type } from "../../types.js";
 import type { TestCheckContext } from "../testContext.js";
@@ -52,13 +52,14 @@ class RecordValueCheck {
     }
   }
 
-  /** Reports each field written a second time in `record` (AGP2010). */
-  private duplicateFields(record: RecordLiteral): void {
-    const written = new Set<string>();
+  /** The fields of `record` as first written, reporting each one written again (AGP2010). */
+  private firstWrittenFields(record: RecordLiteral): RecordLiteralField[] {
+    const written = new Map<string, RecordLiteralField>();
     for (const field of record.fields) {
       if (written.has(field.name.text)) this.ctx.report("AGP2010", `field \`${field.name.text}\` is written twice`, field.name.span);
-      written.add(field.name.text);
+      else written.set(field.name.text, field);
     }
+    return [...written.values()];
   }
 
   private recordFits(record: RecordLiteral, wanted: Type | undefined): void {
@@ -81,7 +82,7 @@ class RecordValueCheck {
     } else {
       if (wanted === undefined) {
         // A plain record checked where it is used (an `env`), but its own shape is checked here.
-        this.duplicateFields(record);
+        this.firstWrittenFields(record);
         for (const field of record.fields) this.fits(field.value, undefined);
         return;
       }
@@ -103,12 +104,10 @@ class RecordValueCheck {
       fields = wanted.fields;
       typeName = "";
     }
-    this.duplicateFields(record);
-    const written = new Set<string>();
-    for (const field of record.fields) {
+    const firstWritten = this.firstWrittenFields(record);
+    const written = new Set(firstWritten.map((field) => field.name.text));
+    for (const field of firstWritten) {
       const name = field.name.text;
-      if (written.has(name)) continue;
-      written.add(name);
       const type = fields.get(name);
       if (!type) {
         const owner = typeName ? `\`${typeName}\`` : "this record";
