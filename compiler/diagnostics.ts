@@ -102,19 +102,20 @@ export function codeFrame(source: Source, span: Span, color = false): string {
   const start = source.position(span.start);
   // An empty span (e.g. "expected X" at end of file) still gets a one-character marker.
   const end = source.position(Math.max(span.end, span.start + 1));
+  // @babel/code-frame also breaks lines at U+2028 and U+2029, which agp does not count as
+  // line breaks (Source.position); as spaces, the frame's lines are the diagnostic's.
+  // Without a leading byte-order mark, which Source.position does not count as a column.
+  const text = source.text.replace(/^\uFEFF/, "").replace(/[\u2028\u2029]/g, " ");
   return codeFrameColumns(
-    // @babel/code-frame also breaks lines at U+2028 and U+2029, which agp does not count as
-    // line breaks (Source.position); as spaces, the frame's lines are the diagnostic's.
-    // Without a leading byte-order mark, which Source.position does not count as a column.
-    source.text.replace(/^\uFEFF/, "").replace(/[\u2028\u2029]/g, " "),
-    { start, end: end.line === start.line ? end : { line: start.line, column: lineEnd(source, start.line) } },
+    text,
+    { start, end: end.line === start.line ? end : { line: start.line, column: lineEnd(text, start.line) } },
     { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 },
   );
 }
 
-function lineEnd(source: Source, line: number): number {
-  const text = source.text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/)[line - 1] ?? "";
-  return text.length + 1;
+/** The column just past the end of `line` (from 1) of `text`. */
+function lineEnd(text: string, line: number): number {
+  return (text.split(/\r\n|\r|\n/)[line - 1] ?? "").length + 1;
 }
 
 /** The machine-readable form printed by `agp check --format json`. */
