@@ -141,7 +141,7 @@ export function ownField<R extends object, K extends keyof R & string>(record: R
 export function recordsEqual(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
   // Own fields only: a field named `toString` on one side is not matched by the other's inherited method.
   for (const key of Object.keys(a)) {
-    if (!fieldsEqual(a[key], Object.hasOwn(b, key) ? b[key] : undefined)) return false;
+    if (!fieldsEqual(a[key], ownField(b, key))) return false;
   }
   for (const key of Object.keys(b)) {
     if (!Object.hasOwn(a, key) && b[key] !== undefined && b[key] !== null) return false;
