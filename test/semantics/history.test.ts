@@ -98,7 +98,8 @@ deny ratio: read on Doc when resource.amount / (env.hour - 10) > 1`);
     const { decision, trace } = explainJson(module, requestJson());
     expect(decision.rules).toEqual(["ratio"]);
     expect(trace).toEqual([
-      { rule: "work", kind: "intent", applied: false, conditions: [expect.objectContaining({ value: false })], error: null },
+      // The intent's condition is its refusal: false while the request is within the intent.
+      { rule: "work", kind: "intent", applied: false, conditions: [{ text: "the request is outside the intent's actions or max", value: false }], error: null },
       {
         rule: "both",
         kind: "allow",

@@ -54,7 +54,7 @@ const TRACE_BY_ACTION${typed(`: ReadonlyMap<string, ${rowType}>`)} = new Map${ty
       rule: request.intent,
       kind: "intent",
       applied: refusedBy !== null,
-      conditions: [{ text: refusedBy?.reason ?? "the request is within the intent's actions and max", value: error !== null ? "error" : refusedBy !== null }],
+      conditions: [{ text: refusedBy?.reason ?? "the request is outside the intent's actions or max", value: error !== null ? "error" : refusedBy !== null }],
       error,
     });
   }`

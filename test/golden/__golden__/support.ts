@@ -1016,7 +1016,7 @@ export function explain(
       applied: refusedBy !== null,
       conditions: [
         {
-          text: refusedBy?.reason ?? "the request is within the intent's actions and max",
+          text: refusedBy?.reason ?? "the request is outside the intent's actions or max",
           value: error !== null ? "error" : refusedBy !== null,
         },
       ],
